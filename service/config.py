@@ -1,0 +1,49 @@
+"""Settings, from defaults, then `instance/config.py`, then `KG_*` environment variables.
+
+The same settings serve the command line and the web app (which keeps them in `app.config`).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+DEFAULTS = {
+    # Where the graph lives: a directory (embedded pyoxigraph) or a SPARQL server's URL.
+    "STORE": "var/store",
+    # Instance IRIs are {BASE}/id/{kind}/{slug}.
+    "BASE": "http://127.0.0.1:8000",
+    # Rows per page in lists.
+    "PAGE_SIZE": 50,
+    # Directory of named queries shown in the UI.
+    "QUERIES_DIR": str(PROJECT_ROOT / "queries"),
+    # Catalogue metadata (DCAT-AP).
+    "TITLE": "Konferencje pomocy społecznej – graf wiedzy",
+    "TITLE_EN": "Social assistance conferences – knowledge graph",
+    "PUBLISHER_NAME": "konferencje-kg",
+    "PUBLISHER_URL": None,
+    "CONTACT_EMAIL": "kontakt@example.org",
+    "LICENSE": "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+}
+
+_INT_KEYS = {"PAGE_SIZE"}
+
+
+def load_config(overrides: dict | None = None, *, instance_path: str | Path | None = None) -> dict:
+    """Settings as a dict: defaults < instance/config.py < KG_* environment < overrides."""
+    config = dict(DEFAULTS)
+    instance = Path(instance_path) if instance_path else PROJECT_ROOT / "instance"
+    config_file = instance / "config.py"
+    if config_file.is_file():
+        namespace: dict = {}
+        exec(compile(config_file.read_text(encoding="utf-8"), str(config_file), "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    for key, value in os.environ.items():
+        if key.startswith("KG_"):
+            name = key[3:]
+            config[name] = int(value) if name in _INT_KEYS or isinstance(DEFAULTS.get(name), int) and not isinstance(DEFAULTS.get(name), bool) else value
+    if overrides:
+        config.update({k: v for k, v in overrides.items() if v is not None})
+    config["BASE"] = str(config["BASE"]).rstrip("/")
+    return config

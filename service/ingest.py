@@ -1,0 +1,117 @@
+"""From report files to named graphs: find inputs, pick record or extraction, map, check, load.
+
+Each report is loaded by one atomic replace of its graph, so a crash (or a kill) mid-ingest
+leaves every report either wholly in the store or as it was before.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from service.mapping import MappingError, map_record, report_iri
+from service.record import RecordError, check_record
+from service.store import Store
+
+REPORT_SUFFIXES = {".txt", ".html", ".htm"}
+RECORD_SUFFIX = ".json"
+
+
+@dataclass
+class Source:
+    """One report to ingest: its name, and the record file or report file it comes from."""
+    name: str
+    path: Path
+    record_path: Path | None  # a (corrected) record; wins over extraction from `path`
+
+
+@dataclass
+class Outcome:
+    source: Source
+    graph: str | None = None
+    quads: int = 0
+    error: str | None = None
+    origin: str = ""  # "record" or "extracted"
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _candidates(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file()
+                              and p.suffix.lower() in REPORT_SUFFIXES | {RECORD_SUFFIX})
+        else:
+            yield path
+
+
+def corrected_record(report: Path) -> Path | None:
+    """`…/reports/NAME.txt` → `…/records/NAME.json` when a person has written one."""
+    candidate = report.parent.parent / "records" / (report.stem + RECORD_SUFFIX)
+    return candidate if candidate.is_file() else None
+
+
+def find_sources(paths: Iterable[str | Path]) -> list[Source]:
+    """Every report named by `paths` (files or folders), once per name, records winning."""
+    by_name: dict[str, Source] = {}
+    for path in _candidates(paths):
+        name = path.stem
+        if path.suffix.lower() == RECORD_SUFFIX:
+            previous = by_name.get(name)
+            by_name[name] = Source(name, previous.path if previous else path, path)
+        else:
+            previous = by_name.get(name)
+            record = previous.record_path if previous else corrected_record(path)
+            by_name[name] = Source(name, path, record)
+    return list(by_name.values())
+
+
+def load_record(source: Source) -> tuple[dict, str]:
+    """The record for a source and where it came from ("record" or "extracted")."""
+    if source.record_path is not None:
+        try:
+            record = json.loads(source.record_path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as error:
+            raise RecordError(f"{source.record_path.name} is not UTF-8 text: {error.reason}") from error
+        except json.JSONDecodeError as error:
+            raise RecordError(f"{source.record_path.name} is not valid JSON: {error}") from error
+        return check_record(record), "record"
+    if source.path.suffix.lower() not in REPORT_SUFFIXES:
+        raise RecordError(f"unsupported file type {source.path.suffix!r} (use .txt, .html or .json)")
+    from service.extract import extract_file
+    return check_record(extract_file(source.path)), "extracted"
+
+
+def ingest_source(store: Store, source: Source, *, base: str, validate: bool = True) -> Outcome:
+    """Extract or read, map, validate and load one report; errors are caught into the outcome."""
+    from service.extract import ExtractionError
+
+    outcome = Outcome(source)
+    try:
+        record, outcome.origin = load_record(source)
+        quads = map_record(record, name=source.name, base=base, source_file=source.path.name)
+        graph = report_iri(base, source.name).value
+        if validate:
+            from service.validate import validate_quads
+            violations = validate_quads(graph, quads)
+            if violations:
+                raise RecordError("; ".join(str(v) for v in violations[:5]))
+        store.replace_graph(graph, quads)
+        outcome.graph, outcome.quads = graph, len(quads)
+    except (OSError, ExtractionError, RecordError, MappingError) as error:
+        outcome.error = str(error) or error.__class__.__name__
+    return outcome
+
+
+def ingest(store: Store, paths: Iterable[str | Path], *, base: str, validate: bool = True,
+           progress: Callable[[Iterable[Source]], Iterable[Source]] | None = None) -> list[Outcome]:
+    """Ingest every report under `paths`; a failing report is reported and the rest go in."""
+    from service.ontology import load_ontology
+
+    load_ontology(store)
+    sources = find_sources(paths)
+    iterator = progress(sources) if progress else sources
+    return [ingest_source(store, source, base=base, validate=validate) for source in iterator]

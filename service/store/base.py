@@ -1,0 +1,81 @@
+"""The one small interface every store backend implements."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import BinaryIO, Iterable
+
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class StoreError(RuntimeError):
+    """The store could not do what was asked (unreachable, refused, broken)."""
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached now (server down, directory locked)."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran out of its time."""
+
+
+class Store(ABC):
+    """A quad store holding one named graph per report.
+
+    Queries see the union of all named graphs as their default graph, so that plain queries need
+    no GRAPH clause; GRAPH ?g still tells which report a statement came from.
+    """
+
+    location: str
+
+    @abstractmethod
+    def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
+        """Run a SPARQL query. SyntaxError for a malformed one."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update, atomically."""
+
+    @abstractmethod
+    def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
+        """Make `graph` hold exactly `quads` (their graph is set to `graph`), atomically."""
+
+    @abstractmethod
+    def delete_graph(self, graph: str) -> None:
+        """Remove a named graph and all it holds; no error if it is absent."""
+
+    @abstractmethod
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs."""
+
+    @abstractmethod
+    def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
+        """Write the whole dataset (or one graph) to `output`, streamed."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of quads."""
+
+    def close(self) -> None:
+        """Release the store (flush, unlock)."""
+
+    def select(self, sparql: str, *, timeout: float | None = None) -> list[dict]:
+        """A SELECT as a list of {variable: term} dicts (unbound variables absent)."""
+        result = self.query(sparql, timeout=timeout)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.query(sparql))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def graph_node(graph: str) -> NamedNode:
+    return NamedNode(graph)

@@ -1,0 +1,72 @@
+"""The default backend: a pyoxigraph store in a directory on disk (or in memory)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+from pyoxigraph import NamedNode, Quad, RdfFormat
+from pyoxigraph import Store as OxStore
+
+from service.mapping.vocab import PREFIXES
+from service.store.base import Store, StoreUnavailable
+
+
+class EmbeddedStore(Store):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.location = str(path) if path else ":memory:"
+        try:
+            if path is None:
+                self._store = OxStore()
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = OxStore.read_only(str(path)) if read_only else OxStore(str(path))
+        except OSError as error:
+            raise StoreUnavailable(
+                f"cannot open the store in {path}: {error} "
+                "(is another process using it? Only one process may open it for writing.)"
+            ) from error
+
+    @property
+    def oxigraph(self) -> OxStore:
+        """The pyoxigraph store itself, for bulk work and benchmarks."""
+        return self._store
+
+    def query(self, sparql: str, *, timeout: float | None = None):
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
+        # One SPARQL update is one transaction: the old graph and the new one never coexist,
+        # and a process killed half-way leaves the old graph as it was.
+        node = NamedNode(graph)
+        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        self._store.update(f"DROP SILENT GRAPH {node} ; INSERT DATA {{ GRAPH {node} {{\n{body}\n}} }}")
+
+    def delete_graph(self, graph: str) -> None:
+        self._store.update(f"DROP SILENT GRAPH {NamedNode(graph)}")
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
+        prefixes = PREFIXES if format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+        if graph is not None:
+            self._store.dump(output, format, from_graph=NamedNode(graph), prefixes=prefixes)
+        elif format.supports_datasets:
+            self._store.dump(output, format, prefixes=prefixes)
+        else:
+            # A triple format holds no graphs: write the union of the report graphs.
+            from pyoxigraph import serialize
+            triples = (q.triple for q in self._store.quads_for_pattern(None, None, None, None))
+            serialize(triples, output, format, prefixes=prefixes)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        try:
+            self._store.flush()
+        except OSError:
+            pass
