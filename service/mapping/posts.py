@@ -11,17 +11,13 @@ POST_TITLES_FILE = Path(__file__).resolve().parents[2] / "data" / "lexicon" / "p
 
 @lru_cache(maxsize=1)
 def known_post_titles() -> frozenset[str]:
-    titles = set()
     try:
         lines = POST_TITLES_FILE.read_text(encoding="utf-8").splitlines()
     except OSError:
         return frozenset()
-    for line in lines[1:]:
-        if line.strip() and not line.startswith("#"):
-            title = line.split("\t", 1)[0].strip().lower()
-            if title and " " not in title:
-                titles.add(title)
-    return frozenset(titles)
+    rows = [line for line in lines if line.strip() and not line.startswith("#")][1:]  # header
+    firsts = (row.split("\t", 1)[0].strip().lower() for row in rows)
+    return frozenset(title for title in firsts if title and " " not in title)
 
 
 def is_post_name(name: str, record_titles: set[str] = frozenset()) -> bool:

@@ -1,0 +1,44 @@
+"""The web app: `create_app(config)` builds it; each blueprint is one view module.
+
+The store is opened once per app and shared by all threads (pyoxigraph releases the GIL while
+it evaluates a query, so one process serves readers concurrently).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from service.config import load_config
+from service.store import Store, open_store
+
+
+def create_app(config: dict | None = None, *, store: Store | None = None) -> Flask:
+    """An app for `config` (settings as `service.config.load_config` gives them).
+
+    `store` lets a caller (a test, a benchmark) hand in a store it already holds open.
+    """
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    app.config["BASE"] = str(app.config["BASE"]).rstrip("/")
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    if store is None:
+        from service.cli.common import _remote_options
+        store = open_store(str(app.config["STORE"]), **_remote_options(app.config))
+    app.extensions["kg_store"] = store
+
+    from service.web import browse, entity, errors, ontology, queries, sparql
+    for module in (browse, entity, sparql, queries, ontology):
+        app.register_blueprint(module.bp)
+    errors.register(app)
+
+    from service.web.labels import template_helpers
+    app.context_processor(template_helpers)
+    return app
+
+
+def get_store() -> Store:
+    from flask import current_app
+    return current_app.extensions["kg_store"]

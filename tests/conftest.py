@@ -1,0 +1,98 @@
+"""Shared fixtures: real stores, the real app, a real server process on a free port."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DEV_CORPUS = SHARED / "corpus" / "dev"
+DEMO_REPORTS = ROOT / "data" / "reports"
+DEMO_RECORDS = ROOT / "data" / "records"
+BASE = "http://kg.test"
+KG = str(Path(sys.executable).with_name("kg"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen | None = None, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode}: {process.stderr.read() if process.stderr else ''}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on {port} after {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def dev_corpus() -> Path:
+    if not DEV_CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {DEV_CORPUS}")
+    return DEV_CORPUS
+
+
+@pytest.fixture(scope="session")
+def demo_store_dir(tmp_path_factory) -> Path:
+    """A store directory holding the demo data, built once with `kg ingest` (records win)."""
+    directory = tmp_path_factory.mktemp("demo-store")
+    result = subprocess.run([KG, "ingest", str(DEMO_REPORTS), "--store", str(directory)],
+                            capture_output=True, text=True, env={**os.environ, "KG_BASE": BASE})
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+@pytest.fixture(scope="session")
+def demo_store(demo_store_dir, tmp_path_factory):
+    """An embedded store with the demo data, opened in this process (a copy: the original stays
+    free for server processes)."""
+    from service.store import open_store
+    copy = tmp_path_factory.mktemp("demo-copy") / "store"
+    shutil.copytree(demo_store_dir, copy)
+    store = open_store(str(copy))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def app(demo_store):
+    from service.web import create_app
+    return create_app({"BASE": BASE, "STORE": demo_store.location, "TESTING": True}, store=demo_store)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_store_dir, tmp_path_factory):
+    """`kg serve` as a real process on a free port, over a copy of the demo store."""
+    copy = tmp_path_factory.mktemp("served") / "store"
+    shutil.copytree(demo_store_dir, copy)
+    port = free_port()
+    process = subprocess.Popen([KG, "serve", "--store", str(copy), "--port", str(port)],
+                               env={**os.environ, "KG_BASE": BASE},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

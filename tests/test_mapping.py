@@ -1,0 +1,149 @@
+"""Record → RDF: the model of ontology/README.md, deterministic, linking across reports."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Store
+
+from service.mapping import map_record, report_iri, slug
+from service.mapping.vocab import CV, DCT, KG, ORG, ROLE, SCHEMA, SKOS, THEME, XSD
+
+BASE = "http://kg.test"
+
+
+def record(**event) -> dict:
+    ev = {"name": "III Konferencja Powiatowa", "kind": "conference", "title": "Rodzina w centrum",
+          "edition": 3, "start": "2019-05-14", "end": "2019-05-15", "venue": "Dom Kultury w Nowym Targu",
+          "places": ["Nowy Targ"], "participants": {"count": 140, "qualifier": "about"},
+          "organisers": ["Powiatowe Centrum Pomocy Rodzinie w Nowym Targu"],
+          "partners": ["Stowarzyszenie „Razem dla Rodziny”"],
+          "patrons": [{"name": "Marszałek Województwa Małopolskiego", "person": "Jan Nowak", "kind": "honorary"},
+                      {"name": "Radio Kraków", "person": None, "kind": "media"}],
+          "themes": ["wsparcie-rodziny"],
+          "contributions": [{"person": "Ewa Kowalska", "role": "opened"},
+                            {"person": "Ewa Kowalska", "role": "spoke"}],
+          "sub_events": [{"name": "panel dyskusyjny o pieczy", "kind": "debate", "places": [],
+                          "contributions": [{"person": "Adam Wiśniewski", "role": "moderated"}]}]}
+    ev.update(event)
+    return {"schema": "report-record/1",
+            "report": {"title": "Relacja", "published": "2019-05-20", "authors": ["Redakcja"],
+                       "source_url": "https://pcpr.example/relacja"},
+            "event": ev,
+            "people": [{"name": "Ewa Kowalska", "honorific": "dr",
+                        "posts": [{"title": "dyrektor", "organisation": "Powiatowe Centrum Pomocy Rodzinie w Nowym Targu"}]},
+                       {"name": "Adam Wiśniewski", "honorific": None,
+                        "posts": [{"title": None, "organisation": "Radio Kraków"}]}],
+            "organisations": [{"name": "Powiatowe Centrum Pomocy Rodzinie w Nowym Targu",
+                               "abbreviation": "PCPR", "place": "Nowy Targ"}]}
+
+
+def store_of(quads) -> Store:
+    store = Store()
+    store.extend(quads)
+    return store
+
+
+def ask(store: Store, pattern: str) -> bool:
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {
+        "kg": str(KG), "cv": str(CV), "schema": str(SCHEMA), "org": str(ORG), "skos": str(SKOS),
+        "dct": str(DCT), "role": str(ROLE), "xsd": str(XSD)}.items())
+    return bool(store.query(prefixes + f"ASK {{ {pattern} }}", use_default_graph_as_union=True))
+
+
+def test_slug_folds_case_diacritics_and_quotes():
+    assert slug("Miejski Ośrodek Pomocy Społecznej w Suwałkach") == "miejski-osrodek-pomocy-spolecznej-w-suwalkach"
+    assert slug("Stowarzyszenie „RAZEM”") == slug('stowarzyszenie "Razem"')
+    assert slug("Łódź") == "lodz"
+    long_name = "Bardzo " * 40 + "długa nazwa"
+    assert len(slug(long_name)) <= 130 and slug(long_name) != slug(long_name + " inna")
+
+
+def test_every_statement_is_in_the_report_graph():
+    quads = map_record(record(), name="nowy-targ-2019", base=BASE)
+    graph = report_iri(BASE, "nowy-targ-2019")
+    assert graph.value == f"{BASE}/id/report/nowy-targ-2019"
+    assert quads and all(q.graph_name == graph for q in quads)
+
+
+def test_event_fields_are_typed():
+    store = store_of(map_record(record(), name="r", base=BASE))
+    event = f"<{BASE}/id/event/iii-konferencja-powiatowa-2019-05-14>"
+    assert ask(store, f'{event} a cv:PublicEvent, schema:Event ; schema:startDate "2019-05-14"^^xsd:date ;'
+                      f' schema:endDate "2019-05-15"^^xsd:date ; cv:eventNumber 3 ; kg:motto "Rodzina w centrum"@pl ;'
+                      f' kg:participantCount 140 ; kg:participantCountQualifier "about" ;'
+                      f' dct:subject <{str(THEME)}wsparcie-rodziny> ;'
+                      f' kg:eventKind <https://w3id.org/konferencje-kg/kind/conference>')
+    assert ask(store, f'{event} schema:location ?p . ?p skos:prefLabel "Nowy Targ"@pl')
+    assert ask(store, f'{event} schema:location ?v . ?v a schema:Place ; skos:prefLabel "Dom Kultury w Nowym Targu"@pl')
+
+
+def test_participations_and_shortcuts():
+    store = store_of(map_record(record(), name="r", base=BASE))
+    org = f"<{BASE}/id/organisation/powiatowe-centrum-pomocy-rodzinie-w-nowym-targu>"
+    assert ask(store, f"?e schema:organizer {org} ; kg:participation ?p . ?p cv:hasParticipant {org} ; cv:role role:organiser")
+    assert ask(store, "?e kg:partner ?o . ?o skos:prefLabel ?l FILTER(CONTAINS(?l, 'Razem dla Rodziny'))")
+    # A patron that is a post is a post, held by the person the report names.
+    assert ask(store, "?e kg:patron ?post . ?post a org:Post ; skos:prefLabel 'Marszałek Województwa Małopolskiego'@pl ;"
+                      " org:heldBy ?person . ?person skos:prefLabel 'Jan Nowak'@pl ."
+                      " ?p cv:hasParticipant ?post ; cv:role role:honorary-patron ; kg:patronPerson ?person")
+    assert ask(store, "?p cv:role role:media-patron ; cv:hasParticipant ?o . ?o a org:Organization ; skos:prefLabel 'Radio Kraków'@pl")
+    # One person, two roles: two participations.
+    assert len(list(store.query(f"SELECT ?p WHERE {{ ?p <{CV.hasParticipant.value}> <{BASE}/id/person/ewa-kowalska> }}",
+                                use_default_graph_as_union=True))) == 2
+
+
+def test_people_posts_and_membership():
+    store = store_of(map_record(record(), name="r", base=BASE))
+    person = f"<{BASE}/id/person/ewa-kowalska>"
+    assert ask(store, f"{person} org:holds ?post ; <http://schema.org/honorificPrefix> 'dr' ;"
+                      f" <http://xmlns.com/foaf/0.1/familyName> 'Kowalska' ."
+                      f" ?post kg:postTitle 'dyrektor'@pl ; org:postIn ?o ; org:heldBy {person} ."
+                      f" ?o skos:altLabel 'PCPR'@pl")
+    assert ask(store, f"<{BASE}/id/person/adam-wisniewski> org:memberOf ?o . ?o skos:prefLabel 'Radio Kraków'@pl")
+
+
+def test_sub_events_link_both_ways():
+    store = store_of(map_record(record(), name="r", base=BASE))
+    assert ask(store, "?e cv:subEvent ?s . ?s kg:partOf ?e ; kg:eventKind <https://w3id.org/konferencje-kg/kind/debate> ;"
+                      " kg:participation ?p . ?p cv:role role:moderated")
+
+
+def test_report_provenance():
+    store = store_of(map_record(record(), name="r", base=BASE, source_file="r.txt"))
+    report = f"<{BASE}/id/report/r>"
+    assert ask(store, f"{report} dct:issued '2019-05-20'^^xsd:date ; dct:source <https://pcpr.example/relacja> ;"
+                      f" kg:sourceFile 'r.txt' ; <http://schema.org/about> ?e . ?e a schema:Event ; dct:isReferencedBy {report}")
+
+
+def test_mapping_is_deterministic():
+    assert map_record(record(), name="r", base=BASE) == map_record(record(), name="r", base=BASE)
+
+
+def test_same_names_in_two_reports_are_one_node():
+    other = record(name="IV Konferencja Powiatowa", start="2020-05-12", end="2020-05-12")
+    store = store_of(map_record(record(), name="a", base=BASE) + map_record(other, name="b", base=BASE))
+    rows = list(store.query(
+        "SELECT ?o (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?e <http://schema.org/organizer> ?o } } GROUP BY ?o"))
+    assert len(rows) == 1 and int(rows[0]["n"].value) == 2
+
+
+def test_missing_facts_write_nothing_and_bad_values_are_skipped():
+    bare = {"schema": "report-record/1", "report": {}, "people": [], "organisations": [],
+            "event": {"name": None, "kind": "conference"}}
+    quads = map_record(bare, name="bare", base=BASE)
+    predicates = {q.predicate for q in quads}
+    assert SCHEMA.startDate not in predicates and SCHEMA.organizer not in predicates
+    odd = record(start="nie wiadomo")
+    assert SCHEMA.startDate not in {q.predicate for q in map_record(odd, name="odd", base=BASE)}
+
+
+@pytest.mark.parametrize("name", ["seed-suwalki-2016", "seed-zakopane-2024"])
+def test_dev_records_map(dev_corpus, name):
+    gold = json.loads((dev_corpus / f"{name}.json").read_text(encoding="utf-8"))
+    store = store_of(map_record(copy.deepcopy(gold), name=name, base=BASE))
+    for organiser in gold["event"]["organisers"]:
+        assert ask(store, f"?e schema:organizer ?o . ?o skos:prefLabel {Literal(organiser, language='pl')}")
+    for patron in gold["event"]["patrons"]:
+        assert ask(store, f"?e kg:patron ?o . ?o skos:prefLabel {Literal(patron['name'], language='pl')}")
