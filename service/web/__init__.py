@@ -5,10 +5,17 @@ it evaluates a query, so one process serves readers concurrently).
 """
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
 
 from service.config import load_config
 from service.store import Store, open_store
+
+#: View modules under service/web/, each with a Blueprint `bp`.
+BLUEPRINTS = ("browse", "entity", "sparql", "queries", "ontology")
+#: Modules under service/web/ with a `register(app)` that installs handlers or hooks.
+HOOKS = ("errors",)
 
 
 def create_app(config: dict | None = None, *, store: Store | None = None) -> Flask:
@@ -29,10 +36,10 @@ def create_app(config: dict | None = None, *, store: Store | None = None) -> Fla
         store = open_store(str(app.config["STORE"]), **_remote_options(app.config))
     app.extensions["kg_store"] = store
 
-    from service.web import browse, entity, errors, ontology, queries, sparql
-    for module in (browse, entity, sparql, queries, ontology):
-        app.register_blueprint(module.bp)
-    errors.register(app)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"service.web.{name}").bp)
+    for name in HOOKS:
+        importlib.import_module(f"service.web.{name}").register(app)
 
     from service.web.labels import template_helpers
     app.context_processor(template_helpers)
