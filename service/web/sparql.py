@@ -68,7 +68,7 @@ def render_result(result) -> Response:
         fmt = choose(request, GRAPH_FORMATS, GRAPH_ALIASES)
         buffer = io.BytesIO()
         prefixes = PREFIXES if fmt.writer == RdfFormat.TURTLE else None
-        result.serialize(buffer, fmt.writer, **({"prefixes": prefixes} if prefixes else {}))
+        serialize(result, buffer, fmt.writer, **({"prefixes": prefixes} if prefixes else {}))
     else:
         fmt = choose(request, RESULT_FORMATS, RESULT_ALIASES)
         buffer = io.BytesIO()
