@@ -87,7 +87,7 @@ def load_record(source: Source) -> tuple[dict, str]:
 
 def ingest_source(store: Store, source: Source, *, base: str, validate: bool = True) -> Outcome:
     """Extract or read, map, validate and load one report; errors are caught into the outcome."""
-    from service.extract import ExtractionError
+    from service.extract.errors import ExtractionError
 
     outcome = Outcome(source)
     try:

@@ -14,6 +14,7 @@ from service.store.base import Store, StoreUnavailable
 class EmbeddedStore(Store):
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.location = str(path) if path else ":memory:"
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = OxStore()
@@ -66,7 +67,5 @@ class EmbeddedStore(Store):
         return len(self._store)
 
     def close(self) -> None:
-        try:
+        if not self.read_only:
             self._store.flush()
-        except OSError:
-            pass

@@ -1,0 +1,133 @@
+"""Ingest into a real store: one graph per report, re-ingest replaces, failures are named and skipped."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import DEMO_RECORDS, DEMO_REPORTS, KG
+from service.ingest import find_sources, ingest
+from service.mapping import report_iri
+from service.store import open_store
+
+BASE = "http://kg.test"
+
+
+@pytest.fixture()
+def store(tmp_path):
+    store = open_store(str(tmp_path / "store"))
+    yield store
+    store.close()
+
+
+def organisers(store, graph: str) -> set[str]:
+    rows = store.select(f"""SELECT ?l WHERE {{ GRAPH <{graph}> {{ ?e <http://schema.org/organizer> ?o .
+        ?o <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} }}""")
+    return {r["l"].value for r in rows}
+
+
+def copy_record(tmp_path, name: str, new_name: str | None = None):
+    folder = tmp_path / "records"
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{new_name or name}.json"
+    shutil.copy(DEMO_RECORDS / f"{name}.json", target)
+    return target
+
+
+def first_record_name() -> str:
+    return sorted(DEMO_RECORDS.glob("*.json"))[0].stem
+
+
+def test_each_report_is_its_own_graph(store):
+    outcomes = ingest(store, [DEMO_RECORDS], base=BASE)
+    assert outcomes and all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    graphs = set(store.named_graphs())
+    for path in DEMO_RECORDS.glob("*.json"):
+        assert report_iri(BASE, path.stem).value in graphs
+    # The ontology and schemes are loaded in their own graphs too.
+    assert "https://w3id.org/konferencje-kg/def" in graphs
+    assert "https://w3id.org/konferencje-kg/theme" in graphs
+
+
+def test_reingest_replaces_the_graph(store, tmp_path):
+    name = first_record_name()
+    path = copy_record(tmp_path, name)
+    ingest(store, [path], base=BASE)
+    graph = report_iri(BASE, name).value
+    before = organisers(store, graph)
+    assert before
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["event"]["organisers"] = ["Gminny Ośrodek Pomocy Społecznej w Testowie"]
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    size_before = len(store)
+    [outcome] = ingest(store, [path], base=BASE)
+    assert outcome.ok
+    assert organisers(store, graph) == {"Gminny Ośrodek Pomocy Społecznej w Testowie"}
+    # Nothing of the old version is left, and other graphs are untouched.
+    ingest(store, [copy_record(tmp_path, name)], base=BASE)
+    assert organisers(store, graph) == before and len(store) == size_before
+
+
+def test_a_broken_file_is_named_and_the_rest_go_in(store, tmp_path):
+    good = copy_record(tmp_path, first_record_name())
+    bad_json = tmp_path / "records" / "broken.json"
+    bad_json.write_text("{ not json", encoding="utf-8")
+    bad_record = tmp_path / "records" / "no-event.json"
+    bad_record.write_text(json.dumps({"schema": "report-record/1", "report": {}, "people": [],
+                                      "organisations": [], "event": {"name": "X", "kind": "party"}}))
+    outcomes = {o.source.name: o for o in ingest(store, [tmp_path / "records"], base=BASE)}
+    assert outcomes[good.stem].ok
+    assert not outcomes["broken"].ok and "JSON" in outcomes["broken"].error
+    assert not outcomes["no-event"].ok and "kind" in outcomes["no-event"].error
+    assert report_iri(BASE, "broken").value not in store.named_graphs()
+
+
+def test_corrected_record_wins_over_extraction(tmp_path):
+    reports = sorted(DEMO_REPORTS.glob("*.txt"))
+    report = reports[0]
+    sources = find_sources([report])
+    assert sources[0].record_path == DEMO_RECORDS / f"{report.stem}.json"
+    # A report with no record beside it is extracted.
+    lone = tmp_path / "reports" / report.name
+    lone.parent.mkdir()
+    shutil.copy(report, lone)
+    assert find_sources([lone])[0].record_path is None
+
+
+def test_folders_give_each_name_once():
+    sources = find_sources([DEMO_REPORTS, DEMO_RECORDS])
+    names = [s.name for s in sources]
+    assert len(names) == len(set(names)) == len(list(DEMO_RECORDS.glob("*.json")))
+    assert all(s.record_path is not None for s in sources)
+
+
+def test_cli_reports_failures_in_its_exit_status(tmp_path):
+    copy_record(tmp_path, first_record_name())
+    (tmp_path / "records" / "junk.json").write_text("[]", encoding="utf-8")
+    env = {**os.environ, "KG_BASE": BASE}
+    result = subprocess.run([KG, "ingest", str(tmp_path / "records"), "--store", str(tmp_path / "s")],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert "junk.json" in result.stderr and "1 report(s) loaded" in result.stderr
+    ok = subprocess.run([KG, "ingest", str(DEMO_RECORDS / f"{first_record_name()}.json"),
+                         "--store", str(tmp_path / "s")], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_extracted_reports_are_ingested(store, tmp_path):
+    """A plain report with no record goes through the extractor and lands as a graph."""
+    report = tmp_path / "reports" / "krotka-relacja.txt"
+    report.parent.mkdir()
+    report.write_text(
+        "Konferencja o wsparciu rodziny w Kielcach\n\n"
+        "W dniach 3-4 października 2019 r. w Kielcach odbyła się konferencja zorganizowana przez "
+        "Regionalny Ośrodek Polityki Społecznej w Kielcach. Konferencję otworzyła Anna Zawadzka, "
+        "dyrektor Regionalnego Ośrodka Polityki Społecznej w Kielcach.\n", encoding="utf-8")
+    [outcome] = ingest(store, [report], base=BASE)
+    assert outcome.ok, outcome.error
+    assert outcome.origin == "extracted"
+    rows = store.select(f"""SELECT ?d WHERE {{ GRAPH <{outcome.graph}> {{ ?e <http://schema.org/startDate> ?d }} }}""")
+    assert [r["d"].value for r in rows] == ["2019-10-03"]
