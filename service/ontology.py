@@ -23,6 +23,8 @@ ONTOLOGY_GRAPHS: dict[str, Path] = {
     THEME_SCHEME: ONTOLOGY_DIR / "themes.ttl",
     ROLE_SCHEME: ONTOLOGY_DIR / "roles.ttl",
     KIND_SCHEME: ONTOLOGY_DIR / "kinds.ttl",
+    # pl/en display labels of the terms the project reuses from other vocabularies
+    BASE + "labels": ONTOLOGY_DIR / "labels.ttl",
 }
 
 SCHEMES = {"theme": THEME_SCHEME, "role": ROLE_SCHEME, "kind": KIND_SCHEME}
