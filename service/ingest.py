@@ -85,6 +85,17 @@ def load_record(source: Source) -> tuple[dict, str]:
     return check_record(extract_file(source.path)), "extracted"
 
 
+def ingest_stamp(graph: str):
+    """`<report> kg:ingested now` in the report's graph: the catalogue's dates and change checks read it."""
+    from datetime import datetime, timezone
+
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    from service.mapping.vocab import KG, XSD
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return Quad(NamedNode(graph), KG.ingested, Literal(now, datatype=XSD.dateTime), NamedNode(graph))
+
+
 def ingest_source(store: Store, source: Source, *, base: str, validate: bool = True) -> Outcome:
     """Extract or read, map, validate and load one report; errors are caught into the outcome."""
     from service.extract.errors import ExtractionError
@@ -99,7 +110,7 @@ def ingest_source(store: Store, source: Source, *, base: str, validate: bool = T
             violations = validate_quads(graph, quads)
             if violations:
                 raise RecordError("; ".join(str(v) for v in violations[:5]))
-        store.replace_graph(graph, quads)
+        store.replace_graph(graph, [*quads, ingest_stamp(graph)])
         outcome.graph, outcome.quads = graph, len(quads)
     except (OSError, ExtractionError, RecordError, MappingError) as error:
         outcome.error = str(error) or error.__class__.__name__
