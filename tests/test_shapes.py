@@ -377,3 +377,12 @@ def test_kg_validate_reports_violations_and_exits_1(tmp_path):
     assert "an event must have a name (schema:name)" in result.stdout
     assert "report/good" not in result.stdout
     assert "2 report graph(s) checked" in result.stderr and "1 with 1 violation(s)" in result.stderr
+
+
+def test_ingest_stamp_is_valid_and_checked():
+    graph, quads = mapped(FULL)
+    stamp = ox.Quad(ox.NamedNode(graph), ox.NamedNode(KG + "ingested"),
+                    ox.Literal("2026-01-02T03:04:05Z", datatype=ox.NamedNode(XSD + "dateTime")), ox.NamedNode(graph))
+    assert validate_quads(graph, quads + [stamp]) == []
+    bad = ox.Quad(ox.NamedNode(graph), ox.NamedNode(KG + "ingested"), ox.Literal("yesterday"), ox.NamedNode(graph))
+    assert "kg:ingested must be one xsd:dateTime" in messages(validate_quads(graph, quads + [bad]))
