@@ -1,0 +1,299 @@
+"""A store on a standalone SPARQL server, spoken to only through standards.
+
+Queries and updates go through the SPARQL 1.1 Protocol (POST direct), a report's graph is replaced
+with one Graph Store Protocol PUT, and answers are parsed into the same pyoxigraph objects the
+embedded store returns, so callers cannot tell the backends apart.
+
+The server must present the union of its named graphs as the default graph, as the embedded store
+does (`oxigraph serve --union-default-graph`; GraphDB and Virtuoso do it by default; Fuseki with
+`unionDefaultGraph`). Nothing is rewritten here: for an Oxigraph server started without the flag,
+the query endpoint can carry it instead: `KG_QUERY_ENDPOINT=http://host:7878/query?union-default-graph`.
+
+Plain HTTP through one urllib3 pool rather than SPARQLWrapper: a pool keeps connections alive
+across the several queries of a page (SPARQLWrapper opens a new one per query; see
+bench/remote_store.py), it is thread-safe, it has separate connect and read timeouts, and it lets
+dumps stream.
+"""
+from __future__ import annotations
+
+import time
+from typing import BinaryIO, Iterable, Iterator
+from urllib.parse import urlencode
+
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError, HTTPError, NewConnectionError, ProtocolError, ReadTimeoutError,
+)
+from pyoxigraph import (
+    DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results,
+    serialize,
+)
+from pyoxigraph import Store as OxStore
+
+from service.mapping.vocab import PREFIXES
+from service.store.base import QueryTimeout, Store, StoreError, StoreUnavailable
+
+QUERY_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
+                "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5")
+CHUNK = 1 << 16
+
+
+class RemoteStore(Store):
+    def __init__(self, url: str, *, query_endpoint: str | None = None,
+                 update_endpoint: str | None = None, gsp_endpoint: str | None = None,
+                 timeout: float | str = 30.0, connect_timeout: float | str | None = None,
+                 pool_size: int = 16):
+        """`url` is the server; the endpoints default to Oxigraph's ({url}/query, /update, /store).
+
+        `timeout` (seconds) bounds each whole query and each wait for an answer; `connect_timeout`
+        (default: the smaller of 5 s and `timeout`) bounds opening a connection.
+        """
+        self.location = url.rstrip("/")
+        self.query_endpoint = query_endpoint or f"{self.location}/query"
+        self.update_endpoint = update_endpoint or f"{self.location}/update"
+        self.gsp_endpoint = gsp_endpoint or f"{self.location}/store"
+        self.timeout = float(timeout)
+        self.connect_timeout = float(connect_timeout) if connect_timeout is not None else min(5.0, self.timeout)
+        if self.timeout <= 0 or self.connect_timeout <= 0:
+            raise StoreError(f"the store timeout must be positive, not {timeout!r}")
+        self._http = urllib3.PoolManager(num_pools=4, maxsize=pool_size, retries=False)
+
+    # -- HTTP -----------------------------------------------------------------------------
+
+    def _request(self, method: str, url: str, *, what: str, body: bytes | None = None,
+                 headers: dict | None = None, timeout: float | None = None, stream: bool = False,
+                 idempotent: bool = True) -> urllib3.BaseHTTPResponse:
+        """One HTTP exchange; every transport failure becomes a StoreError naming the server.
+
+        A connection the server has closed while idle in the pool shows up as a ProtocolError
+        before any answer: idempotent requests are sent once more on a fresh connection.
+        """
+        read = self.timeout if timeout is None else timeout
+        limits = urllib3.Timeout(connect=min(self.connect_timeout, read), read=read)
+        for attempt in (1, 2):
+            try:
+                return self._http.request(method, url, body=body, headers=headers, timeout=limits,
+                                          preload_content=not stream, redirect=False)
+            except NewConnectionError as error:
+                raise StoreUnavailable(
+                    f"the SPARQL server at {self.location} is not reachable ({_reason(error)})") from error
+            except ConnectTimeoutError as error:
+                raise StoreUnavailable(
+                    f"the SPARQL server at {self.location} did not accept a connection within "
+                    f"{limits.connect_timeout:g} s") from error
+            except ReadTimeoutError as error:
+                if what == "query":
+                    raise QueryTimeout(
+                        f"the query took longer than {read:g} s on the SPARQL server at {self.location}") from error
+                raise StoreUnavailable(
+                    f"the SPARQL server at {self.location} did not answer within {read:g} s ({what})") from error
+            except ProtocolError as error:
+                if idempotent and attempt == 1:
+                    continue
+                raise StoreUnavailable(
+                    f"the SPARQL server at {self.location} dropped the connection ({what}): {_reason(error)}") from error
+            except HTTPError as error:
+                raise StoreUnavailable(f"the SPARQL server at {self.location} failed ({what}): {error}") from error
+        raise AssertionError("unreachable")
+
+    def _check(self, response: urllib3.BaseHTTPResponse, what: str, *, syntax: bool = False) -> None:
+        """Raise for a non-2xx answer: 400 on a query or update is the caller's SyntaxError."""
+        status = response.status
+        if 200 <= status < 300:
+            return
+        message = _message(response)
+        if status == 400 and syntax:
+            raise SyntaxError(message or "the server rejected it as malformed")
+        if "timeout" in message.lower() or "cancelled" in message.lower() or status == 504:
+            raise QueryTimeout(f"the SPARQL server at {self.location} stopped the {what}: {message}")
+        hint = ""
+        if status in (404, 405):
+            hint = (" (is the endpoint right? set KG_QUERY_ENDPOINT, KG_UPDATE_ENDPOINT or "
+                    "KG_GSP_ENDPOINT for servers that name them differently)")
+        kind = "failed" if status >= 500 else "refused"
+        raise StoreUnavailable(
+            f"the SPARQL server at {self.location} {kind} the {what}: HTTP {status} {message}{hint}".rstrip())
+
+    # -- Store ----------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, timeout: float | None = None):
+        limit = self.timeout if timeout is None else float(timeout)
+        deadline = time.monotonic() + limit
+        response = self._request(
+            "POST", self.query_endpoint, what="query", body=sparql.encode("utf-8"), timeout=limit,
+            stream=True,
+            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": QUERY_ACCEPT})
+        try:
+            self._check(response, "query", syntax=True)
+            body = _read_until(response, deadline, limit, self.location)
+        finally:
+            response.release_conn()
+        return self._parse_result(body, response.headers.get("Content-Type", ""))
+
+    def _parse_result(self, body: bytes, content_type: str):
+        try:
+            results_format = QueryResultsFormat.from_media_type(content_type) if content_type else None
+            if results_format is not None:
+                # The parser is lazy: read it through once here, so that a cut or broken answer
+                # fails now, as a StoreError, not later in the caller's loop as a SyntaxError.
+                for _ in parse_query_results(body, results_format):
+                    pass
+                return parse_query_results(body, results_format)
+            graph_format = RdfFormat.from_media_type(content_type) if content_type else None
+            if graph_format is not None:
+                # pyoxigraph makes QueryTriples only from a query: load the triples into a
+                # scratch store and CONSTRUCT them back, so callers get the embedded store's type.
+                scratch = OxStore()
+                scratch.load(body, graph_format, to_graph=DefaultGraph())
+                return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        except SyntaxError as error:
+            if b"cancelled" in body[-200:] or b"timeout" in body[-200:].lower():
+                # Oxigraph's --timeout-s cuts an answer it has begun and says so at its end.
+                raise QueryTimeout(f"the SPARQL server at {self.location} stopped the query at its time limit") from error
+            raise StoreError(f"the SPARQL server at {self.location} sent an unreadable answer: {error}") from error
+        raise StoreError(
+            f"the SPARQL server at {self.location} answered a query with {content_type or 'no content type'!r}, "
+            "which is neither SPARQL results nor RDF")
+
+    def update(self, sparql: str) -> None:
+        response = self._request(
+            "POST", self.update_endpoint, what="update", body=sparql.encode("utf-8"), idempotent=False,
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+        self._check(response, "update", syntax=True)
+
+    def _graph_url(self, graph: str) -> str:
+        separator = "&" if "?" in self.gsp_endpoint else "?"
+        return f"{self.gsp_endpoint}{separator}{urlencode({'graph': graph})}"
+
+    def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
+        # A Graph Store Protocol PUT replaces the graph in one request: atomic on Oxigraph
+        # (one transaction), and the old graph stays whole if the request fails.
+        body = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
+        if not body:
+            self.delete_graph(graph)
+            return
+        response = self._request("PUT", self._graph_url(graph), what=f"replacing graph <{graph}>", body=body,
+                                 headers={"Content-Type": "application/n-triples"})
+        self._check(response, f"replacing of graph <{graph}>")
+
+    def delete_graph(self, graph: str) -> None:
+        response = self._request("DELETE", self._graph_url(graph), what=f"deleting graph <{graph}>")
+        if response.status != 404:
+            self._check(response, f"deleting of graph <{graph}>")
+
+    def named_graphs(self) -> list[str]:
+        # GRAPH ?g {} binds ?g to every named graph, empty ones too (SPARQL 1.1 §18.6).
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
+        return sorted(row["g"].value for row in rows if isinstance(row.get("g"), NamedNode))
+
+    def __len__(self) -> int:
+        """Quads in named graphs (the model keeps nothing in the default graph)."""
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"].value) if rows else 0
+
+    def dump(self, output: BinaryIO, format: RdfFormat, *, graph: str | None = None) -> None:
+        """Stream the dataset (or one graph) from the server to `output`, chunk by chunk.
+
+        The whole dataset comes from one GET on the store endpoint (N-Quads; Oxigraph and Fuseki
+        answer it, in one snapshot); a server that refuses it is read graph by graph instead.
+        """
+        prefixes = PREFIXES if format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+        if graph is not None:
+            self._stream(self._graph_url(graph), RdfFormat.N_TRIPLES, output, format, prefixes, "dump of one graph")
+            return
+        response = self._request("GET", self.gsp_endpoint, what="dump", stream=True,
+                                 headers={"Accept": "application/n-quads"})
+        served = RdfFormat.from_media_type(response.headers.get("Content-Type", "")) if response.status == 200 else None
+        if served is not None and served.supports_datasets:
+            self._copy(response, served, output, format, prefixes, triples=not format.supports_datasets)
+            return
+        try:
+            if response.status not in (200, 400, 404, 405, 406):
+                self._check(response, "dump")
+            response.drain_conn()
+        finally:
+            response.release_conn()
+        quads = self._graph_by_graph()
+        items = (q.triple for q in quads) if not format.supports_datasets else quads
+        self._write(items, output, format, prefixes)
+
+    def _graph_by_graph(self) -> Iterator[Quad]:
+        for name in self.named_graphs():
+            node = NamedNode(name)
+            response = self._request("GET", self._graph_url(name), what="dump", stream=True,
+                                     headers={"Accept": "application/n-triples"})
+            try:
+                self._check(response, "dump")
+                served = RdfFormat.from_media_type(response.headers.get("Content-Type", "")) or RdfFormat.N_TRIPLES
+                for triple in parse(response, served):
+                    yield Quad(triple.subject, triple.predicate, triple.object, node)
+            finally:
+                response.release_conn()
+
+    def _stream(self, url, accept: RdfFormat, output, format, prefixes, what) -> None:
+        response = self._request("GET", url, what=what, stream=True, headers={"Accept": accept.media_type})
+        if response.status != 200:
+            try:
+                self._check(response, what)
+            finally:
+                response.release_conn()
+        served = RdfFormat.from_media_type(response.headers.get("Content-Type", "")) or accept
+        self._copy(response, served, output, format, prefixes, triples=False)
+
+    def _copy(self, response, served: RdfFormat, output, format, prefixes, *, triples: bool) -> None:
+        """Write the streamed body as it arrives: as bytes when the formats agree, else re-serialised."""
+        try:
+            if served == format:
+                for chunk in response.stream(CHUNK):
+                    output.write(chunk)
+            else:
+                items = parse(response, served)
+                if triples:
+                    items = (q.triple for q in items)
+                self._write(items, output, format, prefixes)
+        except (HTTPError, SyntaxError) as error:
+            raise StoreUnavailable(f"the dump from the SPARQL server at {self.location} broke off: {error}") from error
+        finally:
+            response.release_conn()
+
+    def _write(self, items, output, format, prefixes) -> None:
+        try:
+            serialize(items, output, format, **({"prefixes": prefixes} if prefixes else {}))
+        except SyntaxError as error:
+            raise StoreUnavailable(f"the dump from the SPARQL server at {self.location} broke off: {error}") from error
+
+    def close(self) -> None:
+        self._http.clear()
+
+
+def _read_until(response, deadline: float, limit: float, location: str) -> bytes:
+    """The whole body, or QueryTimeout once the query's time is up (each read also has a timeout)."""
+    chunks = []
+    try:
+        for chunk in response.stream(CHUNK):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise QueryTimeout(f"the query took longer than {limit:g} s on the SPARQL server at {location}")
+    except ReadTimeoutError as error:
+        raise QueryTimeout(f"the query took longer than {limit:g} s on the SPARQL server at {location}") from error
+    except (ProtocolError, HTTPError) as error:
+        raise StoreUnavailable(f"the SPARQL server at {location} broke off its answer: {_reason(error)}") from error
+    return b"".join(chunks)
+
+
+def _message(response) -> str:
+    """The server's own words about an error, short."""
+    try:
+        text = response.data.decode("utf-8", "replace")
+    except Exception:  # noqa: BLE001 - the body is only decoration for the message
+        return ""
+    return " ".join(text.split())[:500]
+
+
+def _reason(error: Exception) -> str:
+    text = str(error)
+    for known in ("Connection refused", "Name or service not known", "No route to host",
+                  "Connection reset by peer", "Remote end closed connection"):
+        if known.lower() in text.lower():
+            return known.lower()
+    return text
