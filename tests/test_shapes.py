@@ -25,11 +25,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RECORDS = sorted(DEV.glob("*.json")) + sorted(DEMO_RECORDS.glob("*.json"))
 
 #: Records whose graphs fail today because of a known mapping issue (name → the issue).
-KNOWN_MAPPING_ISSUES = {
-    "16-inowroclaw-pcpr-przemoc-w-rodzinie-2021":
-        "post/starosta gets two skos:prefLabel: 'Starosta' (patron named by post) and 'starosta' "
-        "(a person's post with no organisation) share one slug",
-}
 
 MINIMAL = {
     "schema": "report-record/1",
@@ -92,10 +87,7 @@ def messages(violations: list[Violation]) -> str:
 
 # --- real records -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=KNOWN_MAPPING_ISSUES[p.stem], strict=False))
-    if p.stem in KNOWN_MAPPING_ISSUES else pytest.param(p, id=p.stem)
-    for p in RECORDS])
+@pytest.mark.parametrize("path", [pytest.param(p, id=p.stem) for p in RECORDS])
 def test_every_dev_and_demo_record_conforms(path):
     graph, quads = mapped(json.loads(path.read_text(encoding="utf-8")), path.stem)
     violations = validate_quads(graph, quads)

@@ -99,8 +99,10 @@ class _Writer:
         self.mentioned(node)
         return node
 
-    def post(self, label: str, title: str | None, organisation: str | None) -> NamedNode:
-        key = slug(f"{title} {organisation}") if title and organisation else slug(label)
+    def post(self, label: str, title: str | None, organisation: str | None,
+             key: str | None = None) -> NamedNode:
+        """A post; its key is title + body, else `key` (given by the caller), else the label."""
+        key = slug(f"{title} {organisation}") if title and organisation else (key or slug(label))
         node = entity_iri(self.base, "post", key)
         self.add(node, RDF.type, ORG.Post)
         self.label(node, label)
@@ -261,7 +263,10 @@ def map_record(record: dict, *, name: str, base: str, source_file: str | None = 
             title, organisation = _text(post.get("title")), _text(_first(post.get("organisation")))
             if title:
                 label = f"{title} – {organisation}" if organisation else title
-                post_node = w.post(label, title, organisation)
+                # A title with no body ("starosta") says nothing of which office it is: the post
+                # is this person's own, not one node shared by every "starosta" in the graph.
+                own_key = None if organisation else slug(f"{title} {person['name']}")
+                post_node = w.post(label, title, organisation, key=own_key)
                 w.add(post_node, ORG.heldBy, node)
                 w.add(node, ORG.holds, post_node)
             elif organisation:
