@@ -1,0 +1,5 @@
+"""The one exception the extractor lets out."""
+
+
+class ExtractionError(ValueError):
+    """Input that is not a report at all (binary, undecodable, empty, too large)."""
