@@ -1,6 +1,7 @@
 """Shared fixtures: real stores, the real app, a real server process on a free port."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -18,6 +19,7 @@ DEMO_REPORTS = ROOT / "data" / "reports"
 DEMO_RECORDS = ROOT / "data" / "records"
 BASE = "http://kg.test"
 KG = str(Path(sys.executable).with_name("kg"))
+OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
 
 
 def free_port() -> int:
@@ -96,3 +98,44 @@ def live_server(demo_store_dir, tmp_path_factory):
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def oxigraph_serve(directory: Path, *options: str):
+    """A real `oxigraph serve` (union default graph) on a free loopback port; yields (url, process)."""
+    port = free_port()
+    log = open(directory / "oxigraph.log", "w")
+    process = subprocess.Popen(
+        [OXIGRAPH, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}",
+         "--union-default-graph", *options], stdout=log, stderr=log)
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """The URL of an `oxigraph serve` process shared by the session (tests empty it as they need)."""
+    with oxigraph_serve(tmp_path_factory.mktemp("oxigraph"), "--timeout-s", "20") as (url, _):
+        yield url
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def backend(request):
+    """An empty store of each kind: embedded in memory, and remote on `oxigraph_server`."""
+    from service.store import open_store
+    if request.param == "embedded":
+        store = open_store(":memory:")
+    else:
+        store = open_store(request.getfixturevalue("oxigraph_server"), timeout=20)
+        store.update("DROP ALL")
+    yield store
+    store.close()

@@ -25,7 +25,7 @@ from urllib3.exceptions import (
     ConnectTimeoutError, HTTPError, NewConnectionError, ProtocolError, ReadTimeoutError,
 )
 from pyoxigraph import (
-    DefaultGraph, NamedNode, Quad, QueryResultsFormat, RdfFormat, parse, parse_query_results,
+    DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results,
     serialize,
 )
 from pyoxigraph import Store as OxStore
@@ -136,7 +136,10 @@ class RemoteStore(Store):
             if results_format is not None:
                 # The parser is lazy: read it through once here, so that a cut or broken answer
                 # fails now, as a StoreError, not later in the caller's loop as a SyntaxError.
-                for _ in parse_query_results(body, results_format):
+                result = parse_query_results(body, results_format)
+                if isinstance(result, QueryBoolean):
+                    return result
+                for _ in result:
                     pass
                 return parse_query_results(body, results_format)
             graph_format = RdfFormat.from_media_type(content_type) if content_type else None
