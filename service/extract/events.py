@@ -202,20 +202,23 @@ def _non_localities():
     return frozenset(v.lower() for v in values("non_localities", "name"))
 
 
-def _locality(tok, case):
+def _locality(tok, case, nxt=None):
     if not tok.cap or not tok.alpha or tok.acronym:
         return None
-    for a in analyses(tok.text):
-        if "nazwa_geograficzna" in a.quals and case in a.case and a.pos == "subst":
-            if a.lemma.lower() in _non_localities():
-                return None
-            return a
-    return None
+    cands = [a for a in analyses(tok.text)
+             if "nazwa_geograficzna" in a.quals and case in a.case and a.pos == "subst"]
+    if not cands or any(a.lemma.lower() in _non_localities() for a in cands):
+        return None
+    if nxt is not None:
+        adj = [x for x in analyses(nxt.text) if x.pos == "adj" and case in x.case]
+        agreeing = [a for a in cands if any(a.gend & x.gend for x in adj)]
+        cands = agreeing or cands
+    return min(cands, key=lambda a: len(a.lemma))
 
 
 def _place_phrase(tokens, k, case):
     """Locality name in the nominative starting at k ("Makowie Mazowieckim" -> "Maków Mazowiecki")."""
-    a = _locality(tokens[k], case)
+    a = _locality(tokens[k], case, tokens[k + 1] if k + 1 < len(tokens) and tokens[k + 1].cap else None)
     if not a:
         return None, k
     words = [a.lemma]

@@ -38,7 +38,8 @@ def analyse_sentence(sent) -> SentenceMentions:
     for a, b in quotes:
         interior.update(range(a + 1, b))
     people = find_people(tokens, frozenset(interior))
-    orgs = find_orgs(tokens, people, frozenset(interior))
+    org_blocked = set(interior) | _title_interiors(tokens) | _event_acronyms(tokens, interior)
+    orgs = find_orgs(tokens, people, frozenset(org_blocked))
     # people inside an organisation's name are not people of the report
     covered = set()
     for o in orgs:
@@ -60,6 +61,33 @@ def analyse_sentence(sent) -> SentenceMentions:
     sm = SentenceMentions(sent, quotes, people, orgs, all_orgs, posts)
     _associate(sm)
     return sm
+
+
+def _title_interiors(tokens):
+    """Words inside a multi-word post title ("Komendant Powiatowy Policji") start no body."""
+    from .posts import _match
+
+    out = set()
+    for k in range(len(tokens)):
+        hit = _match(tokens, k)
+        if hit and len(hit[0]) > 1:
+            frm = hit[1].get("org_from", "-")
+            stop = k + (int(frm) if frm not in ("-", "") else len(hit[0]))
+            out.update(range(k + 1, stop))
+    return out
+
+
+def _event_acronyms(tokens, interior):
+    """"Forum PCPR i MOPR": abbreviations naming the event's audience, not a body."""
+    from .events import event_nouns
+
+    out = set()
+    for a, b, kind, level in event_nouns(tokens, frozenset(interior)):
+        j = b
+        while j < len(tokens) and (tokens[j].acronym or tokens[j].lower == "i"):
+            out.add(j)
+            j += 1
+    return out
 
 
 def _associate(sm):

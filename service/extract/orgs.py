@@ -123,6 +123,23 @@ def _is_gen(tok):
     return not an or any(a.pos == "ign" for a in an) or any("gen" in a.case for a in an) or tok.acronym
 
 
+def _oblique(tok):
+    """Not only a nominative: a complement of a name (genitive, dative "Pomocy Rodzinie"…)."""
+    an = analyses(tok.text)
+    if not an or any(a.pos == "ign" for a in an) or tok.acronym:
+        return True
+    return any(a.case - {"nom", "voc"} for a in an if a.pos in ("subst", "depr", "adj", "num"))
+
+
+def _geo(tok):
+    return any("nazwa_geograficzna" in a.quals for a in analyses(tok.text))
+
+
+def _genitive_person(tokens, a, b):
+    return all(any("gen" in x.case for x in analyses(tokens[k].text)) or
+               all(x.pos == "ign" for x in analyses(tokens[k].text)) for k in range(a, b) if tokens[k].alpha)
+
+
 def _is_loc(tok):
     an = analyses(tok.text)
     return not an or any(a.pos == "ign" for a in an) or any("loc" in a.case for a in an)
@@ -140,21 +157,23 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
         head_i, head_an, adjs = i, [], []
     else:
         st = start_at(tokens, i, blocked)
+        if not st and tok.alpha and not tok.cap and i + 1 < n and tokens[i + 1].text in OPEN:
+            ha = [a for a in head_analyses(tok) if heads().get(a.lemma.lower()) == "body"]
+            if ha:
+                st = (i, ha, [])
         if not st:
             return None
         head_i, head_an, adjs = st
     k = head_i + 1
     post_adjs = []
     if not acronym:
-        while k < n and k not in blocked and tokens[k].alpha and tokens[k].cap:
+        building = any(heads().get(a.lemma.lower()) == "building" for a in head_an)
+        while k < n and k not in blocked and tokens[k].alpha and (tokens[k].cap or building and k == head_i + 1):
             aa = adj_analyses(tokens[k])
             if not aa:
                 break
             agreeing = _agree([aa], head_an)
             if not agreeing or head_analyses(tokens[k]) or k in person_starts:
-                break
-            # a capitalised adjective followed by a head noun starts a new name
-            if k + 1 < n and head_analyses(tokens[k + 1]) and tokens[k + 1].cap:
                 break
             head_an = agreeing
             post_adjs.append(k)
@@ -163,9 +182,12 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
     complements = False
     place = None
     abbr = None
+    dropped = []
     while end < n and end not in blocked:
         t = tokens[end]
         low = t.lower
+        if acronym and low not in ("w", "we"):
+            break
         # quoted own name right after the name so far
         if t.text in OPEN or (t.text in ASCII and t.text == '"'):
             close = _closing_quote(tokens, end)
@@ -180,8 +202,16 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
             end += 3
             break
         if low in ("w", "we") and end + 1 < n and tokens[end + 1].cap and tokens[end + 1].alpha:
-            if start_at(tokens, end + 1, blocked) or tokens[end + 1].text in ab:
+            if start_at(tokens, end + 1, blocked) or tokens[end + 1].text in ab or tokens[end + 1].acronym:
                 break
+            if not _geo(tokens[end + 1]) and _is_loc(tokens[end + 1]) and not all(
+                    a.pos == "ign" for a in analyses(tokens[end + 1].text)):
+                p = end + 1
+                while p < n and tokens[p].alpha and tokens[p].cap and _is_loc(tokens[p]) and p not in person_starts:
+                    p += 1
+                end = p
+                complements = True
+                continue
             p = end + 1
             while p < n and p not in blocked and tokens[p].alpha and tokens[p].cap and _is_loc(tokens[p]) \
                     and p not in person_starts and p - end <= 3:
@@ -195,6 +225,15 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
                 break
             place = (end + 1, p)
             end = p
+            break
+        if end + 1 < n and tokens[end + 1].lower == "przy" and any(a.pos == "pact" for a in analyses(t.text)):
+            from .quotes import text_between as _tb
+            inner = parse_at(tokens, end + 2, person_starts, blocked)
+            if inner:
+                skip_participle = end
+                end = inner.end
+                complements = True
+                dropped.append(skip_participle)
             break
         if low in ("przy",) and end + 1 < n:
             st = start_at(tokens, end + 1, blocked)
@@ -265,16 +304,16 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
             end += 1
             continue
         if t.alpha and t.cap:
-            if p_start := person_starts.get(end):
-                if complements or acronym:
+            if p_end := person_starts.get(end):
+                if complements or acronym or not _genitive_person(tokens, end, p_end):
                     break
-                end = p_start
+                end = p_end
                 complements = True
                 continue
             lems = token_lemmas(t.text)
             if lems & _event_lemmas() and not t.acronym:
                 break
-            if not _is_gen(t):
+            if not _oblique(t):
                 break
             if acronym:
                 break
@@ -289,13 +328,13 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
     if acronym and not place:
         # an abbreviation stands alone unless a locality follows
         pass
-    mention = _build(tokens, i, head_i, head_an, adjs, post_adjs, end, place, acronym, complements)
+    mention = _build(tokens, i, head_i, head_an, adjs, post_adjs, end, place, acronym, complements, dropped)
     if mention and abbr:
         mention.abbreviation = abbr
     return mention
 
 
-def _build(tokens, i, head_i, head_an, adjs, post_adjs, end, place, acronym, complements):
+def _build(tokens, i, head_i, head_an, adjs, post_adjs, end, place, acronym, complements, dropped=()):
     from .quotes import text_between
 
     if acronym:
@@ -315,17 +354,21 @@ def _build(tokens, i, head_i, head_an, adjs, post_adjs, end, place, acronym, com
     gender = sorted(set().union(*(a.gend for a in chosen)) or {"m3"})[0]
     if "nom" in cases and not plural:
         phrase = text_between(tokens, i, head_i + 1 + len(post_adjs))
+        phrase = phrase[0].upper() + phrase[1:]
     else:
         words = []
         for a in adjs:
             words.append(_adj_nom(tokens[a].text, gender))
         hl = chosen[0].lemma
-        words.append(morph.match_case(hl, head_tok.cap) if head_tok.text.lower() != head_tok.text.upper() else hl)
+        words.append(morph.match_case(hl, True))
         for a in post_adjs:
             words.append(_adj_nom(tokens[a].text, gender))
         phrase = " ".join(words)
     rest_start = head_i + 1 + len(post_adjs)
     rest = text_between(tokens, rest_start, end)
+    if dropped:
+        rest = " ".join(x for x in (text_between(tokens, rest_start, dropped[0]),
+                                    text_between(tokens, dropped[0] + 1, end)) if x)
     # "Miasto Suwałki": a locality after a territorial head is an apposition in the nominative
     if cls == "territorial" and rest_start < end and tokens[rest_start].cap and "nom" not in cases:
         rest = " ".join(_geo_nom(tokens[k].text) for k in range(rest_start, end))
@@ -413,8 +456,10 @@ def find_orgs(tokens, person_spans=(), blocked=frozenset()):
         if container is None:
             outer.append(m)
     for o in outer:
-        o.inner = [m for m in found if m is not o and o.start <= m.start and m.end <= o.end
-                   and m.start > o.head_index]
+        inner = [m for m in found if m is not o and o.start <= m.start and m.end <= o.end
+                 and m.start > o.head_index]
+        o.inner = [m for m in inner if not any(x is not m and x.start <= m.start and m.end <= x.end
+                                               and (x.end - x.start) > (m.end - m.start) for x in inner)]
     return outer
 
 

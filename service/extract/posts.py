@@ -189,7 +189,7 @@ def _attach_body(tokens, end, post, orgs_by_start, person_starts, blocked):
         return end
     if body == "Ministerstwo":
         p = j
-        while p < n and p not in person_starts and (
+        while p < n and p not in person_starts and not (p > j and (_match(tokens, p) or head_analyses(tokens[p]))) and (
                 (tokens[p].alpha and tokens[p].cap and any("gen" in a.case for a in analyses(tokens[p].text)))
                 or (tokens[p].lower == "i" and p + 1 < n and tokens[p + 1].cap)
                 or (tokens[p].text == "," and p + 1 < n and tokens[p + 1].cap and p + 1 not in person_starts)):

@@ -32,9 +32,21 @@ def quote_spans(tokens) -> list:
             spans.append((k, j))
             k = j
             continue
+        if j >= n:
+            j = _unclosed_end(tokens, k, n)
         spans.append((k, j))
         k = j + 1
     return spans
+
+
+def _unclosed_end(tokens, a, n):
+    from .text import analyses
+
+    for j in range(a + 2, n):
+        t = tokens[j]
+        if t.text == "," or any(x.pos in ("fin", "praet", "imps", "inf") for x in analyses(t.text)):
+            return j
+    return n
 
 
 def inside(spans, i) -> bool:

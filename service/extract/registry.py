@@ -103,6 +103,10 @@ class OrgRegistry:
             if len(cands) == 1:
                 cands[0].abbreviation = cands[0].abbreviation or acronym
                 return cands[0]
+            if len(cands) > 1:
+                for c in cands:
+                    c.abbreviation = c.abbreviation or acronym
+                return None
         cands = [o for o in self.orgs if initials_match(acronym, re.split(r"\s(?:w|we)\s", o.name)[0])]
         if len(cands) == 1:
             cands[0].abbreviation = cands[0].abbreviation or acronym

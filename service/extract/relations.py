@@ -39,9 +39,8 @@ def _list_after(sm, pos, limit):
             continue
         if last_end is None:
             gap = tokens[pos:o.start]
-            if len(gap) > 8 or any(x.pos in _VERBS for t in gap for x in t.an if t.lower not in ("go", "ją")):
-                if len(gap) > 8:
-                    break
+            if len(gap) > 8 or any(x.pos in _VERBS for t in gap for x in t.an):
+                break
             out.append(o)
         elif _gap_ok(tokens, last_end, o.start):
             out.append(o)

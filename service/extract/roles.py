@@ -15,25 +15,42 @@ def _interior(sm):
     return frozenset(out)
 
 
+_PARTICIPLES = ("pact", "ppas")
+
+
 def sentence_roles(sm, mentions):
-    """[(mention, role)] for the person mentions of one sentence."""
+    """[(mention, role)] for the person mentions of one sentence.
+
+    A cue after the person counts when no other person stands between and either no cue
+    precedes the person or a relative clause ("…, która omówiła") leads to it; otherwise the
+    nearest cue before the person. Cues inside names of bodies, quotes and adjectival
+    participles ("reprezentująca") do not count.
+    """
     tokens = sm.sent.tokens
-    cues = find_cues(tokens, patterns("role_cues", "cue", "role"), _interior(sm))
+    blocked = set(_interior(sm))
+    for o in sm.orgs:
+        blocked.update(range(o.start, o.end))
+    cues = find_cues(tokens, patterns("role_cues", "cue", "role"), frozenset(blocked))
+    cues = [c for c in cues if not (c[1] - c[0] == 1 and tokens[c[0]].an and
+                                    all(x.pos in _PARTICIPLES for x in tokens[c[0]].an))]
     if not cues:
         return []
+    starts = sorted(m.start for m in mentions)
     out = []
     for m in mentions:
-        best = None
-        for a, b, role in cues:
-            if a >= m.start and a < m.end:
-                continue
-            if a >= m.end:
-                d = a - m.end + 1
-            else:
-                d = m.hon_start - b + 1 if hasattr(m, "hon_start") else m.start - b + 1
-                d = max(d, 0) - 0.5
-            if best is None or d < best[0]:
-                best = (d, role)
-        if best:
-            out.append((m, best[1]))
+        hs = getattr(m, "hon_start", m.start)
+        before = [c for c in cues if c[1] <= hs]
+        after = [c for c in cues if c[0] >= m.end and not any(m.end <= s < c[0] for s in starts)]
+        role = None
+        if after:
+            a = after[0]
+            relative = any("który" in t.lemmas for t in tokens[m.end:a[0]])
+            if not before or relative:
+                role = a[2]
+        if role is None and before:
+            role = before[-1][2]
+        if role is None and after:
+            role = after[0][2]
+        if role:
+            out.append((m, role))
     return out

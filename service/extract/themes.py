@@ -12,7 +12,10 @@ def themes(sms):
     pats = patterns("themes", "cue", "theme", "weight")
     for sm in sms:
         factor = 2 if sm.sent.is_title else 1
-        for a, b, (theme, weight) in find_cues(sm.sent.tokens, pats):
+        blocked = set()
+        for o in sm.orgs:
+            blocked.update(range(o.start, o.end))
+        for a, b, (theme, weight) in find_cues(sm.sent.tokens, pats, frozenset(blocked)):
             scores[theme] = scores.get(theme, 0) + float(weight or 1) * factor
     ranked = sorted((t for t, s in scores.items() if s >= THRESHOLD), key=lambda t: -scores[t])
     return ranked[:MAX_THEMES]
