@@ -29,6 +29,24 @@ def match_phrase(tokens, pattern, k, max_gap=MAX_GAP):
     return pos
 
 
+@lru_cache(maxsize=None)
+def _index(patterns):
+    """Patterns by their first word, each list in the original (longest-first) order."""
+    idx = {}
+    for order, (pattern, payload) in enumerate(patterns):
+        idx.setdefault(pattern[0], []).append((order, pattern, payload))
+    return idx
+
+
+def candidates(tok, patterns):
+    idx = _index(patterns)
+    found = []
+    for key in tok.lemmas | {tok.lower, tok.text}:
+        found.extend(idx.get(key, ()))
+    found.sort(key=lambda x: x[0])
+    return [(p, pl) for _, p, pl in found]
+
+
 def find_cues(tokens, patterns, blocked=frozenset()):
     """[(start, end, payload)] for every pattern match; longest pattern first at a position."""
     out = []
@@ -36,7 +54,7 @@ def find_cues(tokens, patterns, blocked=frozenset()):
     for k in range(len(tokens)):
         if k in blocked or k in taken:
             continue
-        for pattern, payload in patterns:
+        for pattern, payload in candidates(tokens[k], patterns):
             end = match_phrase(tokens, pattern, k)
             if end is not None:
                 out.append((k, end, payload))

@@ -61,8 +61,24 @@ def aff(kind) -> frozenset:
     return _aff().get(kind, frozenset())
 
 
+@lru_cache(maxsize=1)
+def _row_index():
+    idx = {}
+    for order, (pattern, row) in enumerate(_rows()):
+        idx.setdefault(pattern[0], []).append((order, pattern, row))
+    return idx
+
+
 def _match(tokens, k):
-    for pattern, row in _rows():
+    tok = tokens[k]
+    if not tok.alpha:
+        return None
+    idx = _row_index()
+    cands = []
+    for key in tok.lemmas | {tok.lower}:
+        cands.extend(idx.get(key, ()))
+    cands.sort(key=lambda x: x[0])
+    for _, pattern, row in cands:
         if k + len(pattern) > len(tokens):
             continue
         ok = True

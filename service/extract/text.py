@@ -24,9 +24,10 @@ class Token:
     i: int = 0
     space_before: bool = True
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str = ""
+
+    def __post_init__(self):
+        self.lower = self.text.lower()
 
     @property
     def alpha(self) -> bool:
