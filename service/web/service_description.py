@@ -1,9 +1,14 @@
-"""The SPARQL 1.1 Service Description answered by a bare GET on /sparql."""
+"""The SPARQL 1.1 Service Description answered by a bare GET on /sparql.
+
+It names the endpoint, the query language and result formats, the default dataset (the union of
+the named graphs) with every named graph, and links the VoID description and the DCAT catalogue,
+which describe the data (all graphs but the catalogue's own, {base}/catalog).
+"""
 from __future__ import annotations
 
-from pyoxigraph import BlankNode, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from service.mapping.vocab import Namespace, RDF
+from service.mapping.vocab import DCT, RDF, RDFS, Namespace
 from service.store import Store
 from service.web.formats import GRAPH_FORMATS, RESULT_FORMATS
 
@@ -24,11 +29,19 @@ _W3C_FORMAT = {
 
 
 def service_description_triples(config: dict, store: Store) -> list[Triple]:
+    from service.web.opendata import Iris
     base = config["BASE"]
-    service = NamedNode(f"{base}/sparql")
-    dataset, default_graph = BlankNode(), BlankNode()
+    iris = Iris(base)
+    service = NamedNode(iris.sparql)
+    dataset, default_graph = NamedNode(f"{iris.sparql}#dataset"), BlankNode()
+    void_document = NamedNode(iris.void)
     out = [
         Triple(service, RDF.type, SD.Service),
+        Triple(service, DCT.title, Literal(f"SPARQL: {config['TITLE']}", language="pl")),
+        Triple(service, RDFS.seeAlso, void_document),
+        Triple(service, RDFS.seeAlso, NamedNode(iris.catalog)),
+        Triple(dataset, RDFS.seeAlso, void_document),
+        Triple(dataset, RDFS.seeAlso, NamedNode(iris.catalog)),
         Triple(service, SD.endpoint, service),
         Triple(service, SD.supportedLanguage, SD.SPARQL11Query),
         Triple(service, SD.feature, SD.UnionDefaultGraph),
