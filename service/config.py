@@ -25,6 +25,16 @@ DEFAULTS = {
     "PUBLISHER_URL": None,
     "CONTACT_EMAIL": "kontakt@example.org",
     "LICENSE": "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+    # Public SPARQL limits (service/web/sparql.py): seconds per query (the work is stopped),
+    # characters per query, bytes per result; endpoints SERVICE may call (space-separated IRIs).
+    "SPARQL_TIMEOUT": 30.0,
+    "SPARQL_MAX_QUERY_LENGTH": 20_000,
+    "SPARQL_MAX_RESULT_BYTES": 16_000_000,
+    "SPARQL_SERVICE_ALLOW": "",
+    # Bytes per request body (Flask answers 413 above it).
+    "MAX_CONTENT_LENGTH": 2_000_000,
+    # SPARQL Update and other writes over HTTP need `Authorization: Bearer UPDATE_TOKEN`; off if unset.
+    "UPDATE_TOKEN": None,
 }
 
 _INT_KEYS = {"PAGE_SIZE"}
