@@ -31,6 +31,8 @@ def ingest(paths, store_location, no_validate):
     try:
         outcomes = ingest_paths(store, paths, base=config["BASE"], validate=not no_validate,
                                 progress=lambda s: _bar(progress, s))
+        from service.catalog import write_catalog
+        write_catalog(store, config)  # the DCAT-AP catalogue graph, {base}/catalog
     finally:
         store.close()
     failed = [o for o in outcomes if not o.ok]

@@ -15,7 +15,7 @@ from service.store import Store, open_store
 #: View modules under service/web/, each with a Blueprint `bp`.
 BLUEPRINTS = ("browse", "entity", "sparql", "queries", "ontology", "catalog", "void", "dumps")
 #: Modules under service/web/ with a `register(app)` that installs handlers or hooks.
-HOOKS = ("errors", "cors", "security", "sparql")
+HOOKS = ("errors", "cors", "catalog", "security", "sparql")
 
 
 def create_app(config: dict | None = None, *, store: Store | None = None) -> Flask:

@@ -1,219 +1,32 @@
-"""`/catalog`: the DCAT-AP catalogue (valid against DCAT-AP 3.0.1 and 2.1.1), and keeping it in
-the store, in the named graph {base}/catalog, so that a harvester reading the SPARQL endpoint
-(dane.gov.pl sends a CONSTRUCT) finds the same description.
+"""`/catalog`: the DCAT-AP catalogue (service/catalog.py builds it), by content negotiation, and
+keeping its graph {base}/catalog true while the app runs.
 
-The description is rebuilt whenever the store's report graphs change: a cheap fingerprint (the
-dataset's named graphs and their latest `kg:ingested` stamp) is checked before each request to
-/sparql and /.well-known/void (and by /catalog itself). Dates come from the ingest stamps, the temporal coverage
-from the events' dates.
+Before each request to /catalog, /sparql and /.well-known/void a cheap fingerprint of the store
+(the dataset's named graphs and their latest `kg:ingested` stamp) is compared with the last one
+seen; when it differs, the catalogue is rebuilt and written if it changed. It is also checked once
+when the app is built, before any query worker is forked. Code that must know about the write
+(a query runner holding a snapshot of the store) registers a callable in
+`app.extensions["kg_after_write"]` (a list); each is called after the catalogue graph is written.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from flask import Blueprint, Flask, current_app, request
-from pyoxigraph import Literal, NamedNode, Quad, Triple
+from pyoxigraph import Triple
 
-from service.mapping.vocab import DCAT, DCT, FOAF, RDF, SKOS, XSD, Namespace
+from service.catalog import fingerprint, write_catalog
 from service.store import Store, StoreError
 from service.web import get_store
 from service.web.formats import GRAPH_ALIASES, GRAPH_FORMATS, NotAcceptable, choose
-from service.web.opendata import Iris, data_graph_filter, rdf_response, settings, text_response
+from service.web.opendata import rdf_response, text_response
 
 bp = Blueprint("catalog", __name__)
 log = logging.getLogger(__name__)
 
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
-DCATAP = Namespace("http://data.europa.eu/r5r/")
-
 #: Paths whose answers read the catalogue graph: it is brought up to date before them.
-WATCHED = ("/sparql", "/.well-known/void")
-
-
-@dataclass
-class DatasetFacts:
-    """What the catalogue states about the dataset that must be true to the store."""
-    issued: Literal
-    modified: Literal
-    first_event: str | None = None
-    last_event: str | None = None
-
-
-def fingerprint(store: Store, base: str) -> tuple:
-    """Changes whenever a report graph is added, removed or re-ingested."""
-    catalog = Iris(base).catalog
-    graphs = tuple(g for g in store.named_graphs() if g != catalog)
-    rows = store.select("PREFIX kg: <https://w3id.org/konferencje-kg/def#>\n"
-                        "SELECT (COUNT(?t) AS ?n) (MAX(?t) AS ?last) WHERE { GRAPH ?g { ?g kg:ingested ?t } }")
-    row = rows[0] if rows else {}
-    return graphs, row.get("n") and row["n"].value, row.get("last") and row["last"].value
-
-
-def _now() -> Literal:
-    return Literal(datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
-                   datatype=XSD.dateTime)
-
-
-def dataset_facts(store: Store, base: str) -> DatasetFacts:
-    flt = data_graph_filter(base)
-    stamps = store.select(f"""PREFIX kg: <https://w3id.org/konferencje-kg/def#>
-SELECT (MIN(?t) AS ?first) (MAX(?t) AS ?last) WHERE {{ GRAPH ?g {{ ?g kg:ingested ?t }} {flt} }}""")
-    first, last = (stamps[0].get("first"), stamps[0].get("last")) if stamps else (None, None)
-    if first is None:  # graphs loaded before ingest stamps existed: the reports' own dates
-        issued = store.select(f"""PREFIX dct: <http://purl.org/dc/terms/>
-SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{ GRAPH ?g {{ ?g dct:issued ?d }} {flt}
-  FILTER(DATATYPE(?d) = <http://www.w3.org/2001/XMLSchema#date>) }}""")
-        first, last = (issued[0].get("first"), issued[0].get("last")) if issued else (None, None)
-    now = _now()
-    events = store.select(f"""PREFIX schema: <http://schema.org/>
-SELECT (MIN(?d) AS ?first) (MAX(?d) AS ?last) WHERE {{ GRAPH ?g {{ ?e schema:startDate ?d }} {flt}
-  FILTER(DATATYPE(?d) = <http://www.w3.org/2001/XMLSchema#date>) }}""")
-    facts = DatasetFacts(first or now, last or now)
-    if events and events[0].get("first") is not None:
-        facts.first_event, facts.last_event = events[0]["first"].value, events[0]["last"].value
-    return facts
-
-
-def catalog_triples(config: dict, facts: DatasetFacts) -> list[Triple]:
-    """The catalogue, its dataset, distributions and data service, with the types that DCAT-AP's
-    range shapes need for every referenced thing."""
-    base = config["BASE"]
-    iris = Iris(base)
-    conf = settings()
-    auth, texts = conf["authority"], conf["dataset"]
-    catalog, dataset, service = NamedNode(iris.catalog), NamedNode(iris.dataset), NamedNode(iris.service)
-    publisher = NamedNode(config.get("PUBLISHER_URL") or f"{iris.catalog}#publisher")
-    contact = NamedNode(f"{iris.catalog}#contact")
-    licence = NamedNode(config["LICENSE"])
-    language, theme = NamedNode(auth["language"]), NamedNode(auth["theme"])
-    access, frequency = NamedNode(auth["access_right"]), NamedNode(auth["frequency"])
-    sparql = NamedNode(iris.sparql)
-    out: list[Triple] = []
-
-    def add(s, p, o):
-        out.append(Triple(s, p, o))
-
-    def texts_of(node, prop, pl: str, en: str | None):
-        add(node, prop, Literal(pl, language="pl"))
-        if en:
-            add(node, prop, Literal(en, language="en"))
-
-    title_pl, title_en = config["TITLE"], config.get("TITLE_EN")
-    # the catalogue
-    add(catalog, RDF.type, DCAT.Catalog)
-    texts_of(catalog, DCT.title, title_pl, title_en)
-    texts_of(catalog, DCT.description, "Katalog danych otwartych: " + texts["description_pl"],
-             "Open data catalogue: " + texts["description_en"])
-    add(catalog, DCT.publisher, publisher)
-    add(catalog, DCT.license, licence)
-    add(catalog, DCT.language, language)
-    add(catalog, DCT.issued, facts.issued)
-    add(catalog, DCT.modified, facts.modified)
-    add(catalog, DCAT.themeTaxonomy, NamedNode(auth["theme_scheme"]))
-    add(catalog, DCAT.dataset, dataset)
-    add(catalog, DCAT.service, service)
-    # the dataset
-    add(dataset, RDF.type, DCAT.Dataset)
-    texts_of(dataset, DCT.title, title_pl, title_en)
-    texts_of(dataset, DCT.description, texts["description_pl"], texts["description_en"])
-    add(dataset, DCT.identifier, Literal(iris.dataset))
-    for word in texts["keywords_pl"]:
-        add(dataset, DCAT.keyword, Literal(word, language="pl"))
-    for word in texts["keywords_en"]:
-        add(dataset, DCAT.keyword, Literal(word, language="en"))
-    add(dataset, DCAT.theme, theme)
-    add(dataset, DCT.language, language)
-    add(dataset, DCT.publisher, publisher)
-    add(dataset, DCAT.contactPoint, contact)
-    add(dataset, DCT.accrualPeriodicity, frequency)
-    add(dataset, DCT.accessRights, access)
-    add(dataset, DCT.issued, facts.issued)
-    add(dataset, DCT.modified, facts.modified)
-    add(dataset, NamedNode("http://rdfs.org/ns/void#sparqlEndpoint"), sparql)
-    add(dataset, NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), NamedNode(iris.void))
-    if facts.first_event:
-        period = NamedNode(f"{iris.catalog}#coverage")
-        add(dataset, DCT.temporal, period)
-        add(period, RDF.type, DCT.PeriodOfTime)
-        add(period, DCAT.startDate, Literal(facts.first_event, datatype=XSD.date))
-        add(period, DCAT.endDate, Literal(facts.last_event, datatype=XSD.date))
-    # the downloads
-    for entry in settings()["distribution"]:
-        dist = NamedNode(iris.distribution(entry["file"]))
-        url = NamedNode(iris.dump(entry["file"]))
-        add(dataset, DCAT.distribution, dist)
-        add(dist, RDF.type, DCAT.Distribution)
-        texts_of(dist, DCT.title, entry["title_pl"], entry["title_en"])
-        texts_of(dist, DCT.description, entry["title_pl"] + f": {iris.dump(entry['file'])}", entry["title_en"])
-        add(dist, DCAT.accessURL, url)
-        add(dist, DCAT.downloadURL, url)
-        add(dist, DCAT.mediaType, NamedNode(entry["media_type"]))
-        add(NamedNode(entry["media_type"]), RDF.type, DCT.MediaType)
-        add(dist, DCT.format, NamedNode(entry["file_type"]))
-        add(NamedNode(entry["file_type"]), RDF.type, DCT.MediaTypeOrExtent)
-        add(dist, DCT.license, licence)
-        add(dist, DCATAP.availability, NamedNode(auth["availability"]))
-        add(dist, DCT.issued, facts.issued)
-        add(dist, DCT.modified, facts.modified)
-        # No dcat:byteSize: DCAT-AP 3 requires xsd:nonNegativeInteger and 2.1.1 xsd:decimal, and
-        # SHACL compares datatype IRIs, so no one literal passes both (docs/open-data.md).
-    # the SPARQL endpoint, as a distribution and as a data service
-    endpoint_dist = NamedNode(f"{iris.catalog}#dist-sparql")
-    add(dataset, DCAT.distribution, endpoint_dist)
-    add(endpoint_dist, RDF.type, DCAT.Distribution)
-    texts_of(endpoint_dist, DCT.title, "Punkt dostępowy SPARQL", "SPARQL endpoint")
-    texts_of(endpoint_dist, DCT.description, "Zapytania SPARQL 1.1 do całego grafu.",
-             "SPARQL 1.1 queries over the whole graph.")
-    add(endpoint_dist, DCAT.accessURL, sparql)
-    add(endpoint_dist, DCAT.accessService, service)
-    add(endpoint_dist, DCT.format, NamedNode(auth["sparql_file_type"]))
-    add(NamedNode(auth["sparql_file_type"]), RDF.type, DCT.MediaTypeOrExtent)
-    add(endpoint_dist, DCT.license, licence)
-    add(endpoint_dist, DCATAP.availability, NamedNode(auth["availability"]))
-    add(service, RDF.type, DCAT.DataService)
-    texts_of(service, DCT.title, "Punkt dostępowy SPARQL – " + title_pl, "SPARQL endpoint – " + (title_en or title_pl))
-    texts_of(service, DCT.description,
-             "SPARQL 1.1 Protocol (tylko odczyt); opis usługi pod adresem punktu dostępowego.",
-             "SPARQL 1.1 Protocol (read-only); the service description is at the endpoint's address.")
-    add(service, DCAT.endpointURL, sparql)
-    add(service, DCAT.endpointDescription, sparql)
-    add(service, DCT.conformsTo, NamedNode(auth["sparql_protocol"]))
-    add(NamedNode(auth["sparql_protocol"]), RDF.type, DCT.Standard)
-    add(service, DCAT.servesDataset, dataset)
-    add(service, DCT.license, licence)
-    add(service, DCT.accessRights, access)
-    add(service, DCT.publisher, publisher)
-    add(service, DCAT.contactPoint, contact)
-    add(service, DCAT.theme, theme)
-    for word in texts["keywords_pl"]:
-        add(service, DCAT.keyword, Literal(word, language="pl"))
-    # what they point at, typed as DCAT-AP's range shapes require
-    add(publisher, RDF.type, FOAF.Agent)
-    add(publisher, FOAF.name, Literal(config["PUBLISHER_NAME"]))
-    add(publisher, DCT.type, NamedNode(config.get("PUBLISHER_TYPE") or auth["publisher_type"]))
-    add(NamedNode(config.get("PUBLISHER_TYPE") or auth["publisher_type"]), RDF.type, SKOS.Concept)
-    add(contact, RDF.type, VCARD.Kind)
-    add(contact, VCARD.fn, Literal(config["PUBLISHER_NAME"]))
-    add(contact, VCARD.hasEmail, NamedNode(f"mailto:{config['CONTACT_EMAIL']}"))
-    add(licence, RDF.type, DCT.LicenseDocument)
-    add(licence, DCT.type, NamedNode(auth["licence_type"]))
-    add(NamedNode(auth["licence_type"]), RDF.type, SKOS.Concept)
-    add(language, RDF.type, DCT.LinguisticSystem)
-    add(theme, RDF.type, SKOS.Concept)
-    add(theme, SKOS.inScheme, NamedNode(auth["theme_scheme"]))
-    add(NamedNode(auth["theme_scheme"]), RDF.type, SKOS.ConceptScheme)
-    add(frequency, RDF.type, DCT.Frequency)
-    add(access, RDF.type, DCT.RightsStatement)
-    add(NamedNode(auth["availability"]), RDF.type, SKOS.Concept)
-    for iri, labels in conf.get("labels", {}).items():
-        node = NamedNode(iri)
-        scheme = Triple(node, RDF.type, SKOS.ConceptScheme) in out
-        for lang, text in labels.items():
-            add(node, DCT.title if scheme else SKOS.prefLabel, Literal(text, language=lang))
-    return out
+WATCHED = ("/catalog", "/sparql", "/.well-known/void")
 
 
 class CatalogKeeper:
@@ -224,19 +37,22 @@ class CatalogKeeper:
         self._fingerprint = None
         self.triples: list[Triple] = []
 
-    def current(self, config: dict, store: Store) -> list[Triple]:
-        base = config["BASE"]
-        seen = fingerprint(store, base)
+    def current(self, app: Flask, store: Store) -> list[Triple]:
+        config = app.config
+        seen = fingerprint(store, config["BASE"])
         if seen == self._fingerprint:
             return self.triples
         with self._lock:
             if seen != self._fingerprint:
-                triples = catalog_triples(config, dataset_facts(store, base))
-                graph = NamedNode(Iris(base).catalog)
                 try:
-                    store.replace_graph(graph.value, [Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+                    triples, written = write_catalog(store, config)
                 except (StoreError, OSError) as error:
+                    from service.catalog import catalog_triples, dataset_facts
                     log.warning("cannot write the catalogue graph (served from memory only): %s", error)
+                    triples, written = catalog_triples(config, dataset_facts(store, config["BASE"])), False
+                if written:
+                    for listener in app.extensions.get("kg_after_write", ()):
+                        listener()
                 self.triples, self._fingerprint = triples, seen
         return self.triples
 
@@ -245,10 +61,22 @@ def keeper(app: Flask) -> CatalogKeeper:
     return app.extensions.setdefault("kg_catalog", CatalogKeeper())
 
 
+def current_catalog() -> list[Triple]:
+    return keeper(current_app).current(current_app._get_current_object(), get_store())
+
+
+def register(app: Flask) -> None:
+    """Bring the catalogue graph up to date now, while the app is built (single-threaded)."""
+    try:
+        keeper(app).current(app, app.extensions["kg_store"])
+    except StoreError as error:  # a store that is down now is checked again on the next request
+        log.warning("catalogue not checked at start: %s", error)
+
+
 @bp.before_app_request
 def refresh_catalogue():
     if request.path.startswith(WATCHED):
-        keeper(current_app).current(current_app.config, get_store())
+        current_catalog()
 
 
 @bp.route("/catalog")
@@ -257,4 +85,4 @@ def catalog():
         fmt = choose(request, GRAPH_FORMATS, GRAPH_ALIASES)
     except NotAcceptable as error:
         return text_response(str(error), 406)
-    return rdf_response(keeper(current_app).current(current_app.config, get_store()), fmt)
+    return rdf_response(current_catalog(), fmt)

@@ -15,7 +15,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from service.mapping.vocab import DCT, FOAF, RDF, VOID, XSD
 from service.store import Store
 from service.web import get_store
-from service.web.catalog import fingerprint
+from service.catalog import fingerprint
 from service.web.formats import GRAPH_ALIASES, GRAPH_FORMATS, NotAcceptable, choose
 from service.web.opendata import Iris, data_graph_filter, rdf_response, settings, text_response
 
@@ -134,8 +134,8 @@ def void():
     except NotAcceptable as error:
         return text_response(str(error), 406)
     store, config = get_store(), current_app.config
-    from service.web.catalog import keeper
-    catalog = keeper(current_app).current(config, store)
+    from service.web.catalog import current_catalog
+    catalog = current_catalog()
     modified = next((t.object for t in catalog
                      if t.subject.value == Iris(config["BASE"]).dataset and t.predicate == DCT.modified), None)
     return rdf_response(void_triples(config, current_statistics(store, config["BASE"]), modified), fmt)
