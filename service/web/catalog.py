@@ -4,9 +4,9 @@ keeping its graph {base}/catalog true while the app runs.
 Before each request to /catalog, /sparql and /.well-known/void a cheap fingerprint of the store
 (the dataset's named graphs and their latest `kg:ingested` stamp) is compared with the last one
 seen; when it differs, the catalogue is rebuilt and written if it changed. It is also checked once
-when the app is built, before any query worker is forked. Code that must know about the write
-(a query runner holding a snapshot of the store) registers a callable in
-`app.extensions["kg_after_write"]` (a list); each is called after the catalogue graph is written.
+when the app is built, before the query runner forks its workers; after a later write the runner
+(`app.extensions["kg_query_runner"]`) is invalidated, and any callable in
+`app.extensions["kg_after_write"]` (a list) is called.
 """
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ class CatalogKeeper:
                     log.warning("cannot write the catalogue graph (served from memory only): %s", error)
                     triples, written = catalog_triples(config, dataset_facts(store, config["BASE"])), False
                 if written:
+                    runner = app.extensions.get("kg_query_runner")
+                    if runner is not None:  # its workers hold a snapshot taken before the write
+                        runner.invalidate()
                     for listener in app.extensions.get("kg_after_write", ()):
                         listener()
                 self.triples, self._fingerprint = triples, seen
