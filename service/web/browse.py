@@ -40,13 +40,13 @@ def search():
 def entity_list(kind: str):
     if kind not in graphdata.KINDS:
         abort(404, f"no list of {kind!r}")
+    if kind == "event":
+        from service.web.events import render_event_list
+        return render_event_list()
     size = int(current_app.config["PAGE_SIZE"])
     page = _page()
     store = get_store()
-    if kind == "event":
-        rows = graphdata.events(store, limit=size + 1, offset=(page - 1) * size)
-    else:
-        rows = graphdata.entities(store, graphdata.KINDS[kind], limit=size + 1,
-                                  offset=(page - 1) * size, lang=current_language())
+    rows = graphdata.entities(store, graphdata.KINDS[kind], limit=size + 1,
+                              offset=(page - 1) * size, lang=current_language())
     return render_template("list.html", kind=graphdata.KINDS[kind], rows=rows[:size], page=page,
                            has_next=len(rows) > size)

@@ -1,17 +1,51 @@
 """Turning terms into what a page shows: local links for IRIs, labels, short names."""
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
 from flask import current_app, request
 from pyoxigraph import Literal, NamedNode
 
 from service.mapping.vocab import PREFIXES, PROJECT
 
 LANGUAGES = ("pl", "en")
+I18N_DIR = Path(__file__).with_name("i18n")
 
 
 def current_language() -> str:
     lang = request.args.get("lang") or request.cookies.get("lang")
     return lang if lang in LANGUAGES else "pl"
+
+
+@lru_cache(maxsize=None)
+def strings(lang: str) -> dict:
+    """The interface strings of `lang` (service/web/i18n/{lang}.json)."""
+    return json.loads((I18N_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def translate(key: str, lang: str | None = None):
+    """The string `key` in `lang` (the request's language by default); the key itself if missing."""
+    table = strings(lang or current_language())
+    return table.get(key, strings("pl").get(key, key))
+
+
+def url_with(_path: str | None = None, **changes) -> str:
+    """The current URL with some query parameters changed (None removes one); lists repeat."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None or value == [] or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    pairs = [(k, v) for k, values in args.items() for v in values]
+    return (_path or request.path) + ("?" + urlencode(pairs) if pairs else "")
+
+
+def other_language() -> str:
+    return "en" if current_language() == "pl" else "pl"
 
 
 def local_url(iri: str) -> str | None:
@@ -47,5 +81,9 @@ def term_text(term) -> str:
 
 
 def template_helpers() -> dict:
+    from service.web import profiles
+    lang = current_language()
     return {"local_url": local_url, "curie": curie, "term_text": term_text,
-            "lang": current_language(), "is_iri": lambda t: isinstance(t, NamedNode)}
+            "lang": lang, "is_iri": lambda t: isinstance(t, NamedNode),
+            "t": lambda key: translate(key, lang), "url_with": url_with,
+            "other_lang": other_language(), "profile_of": profiles.profile_of}

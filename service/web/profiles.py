@@ -1,0 +1,169 @@
+"""Profiles for entity pages: what a person, an organisation, an event, a place or a theme page
+shows above the raw statements. Templates call `profile_of(d, kind)`; each profile is a few
+key lookups from the entity's IRI (no scans)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from pyoxigraph import NamedNode
+
+from service.mapping.vocab import PROJECT
+from service.web import get_store
+from service.web.graphdata import PREFIXES, _label_pattern, _value
+from service.web.labels import current_language
+
+ROLE_NS = f"{PROJECT}role/"
+PATRON_ROLES = ("honorary-patron", "media-patron", "substantive-patron", "patron")
+CONTRIBUTION_ORDER = ("opened", "welcomed", "moderated", "spoke", "presented", "sent-letter",
+                      "awarded", "attended", "other")
+
+
+@dataclass
+class Link:
+    iri: str
+    label: str
+    note: str = ""
+    date: str = ""
+    extra: list = field(default_factory=list)
+
+
+def _role_key(iri: str | None) -> str:
+    return iri[len(ROLE_NS):] if iri and iri.startswith(ROLE_NS) else (iri or "")
+
+
+def _select(query: str) -> list[dict]:
+    return get_store().select(PREFIXES + query)
+
+
+def person_profile(iri: str, lang: str) -> dict:
+    node = NamedNode(iri)
+    posts = _select(f"""
+SELECT DISTINCT ?post ?pl ?org ?ol WHERE {{
+  {node} org:holds ?post . {_label_pattern("?post", "pl", lang)}
+  OPTIONAL {{ ?post org:postIn ?org . {_label_pattern("?org", "ol", lang)} }}
+}} ORDER BY ?pl""")
+    members = _select(f"""
+SELECT DISTINCT ?org ?ol WHERE {{ {node} org:memberOf ?org . {_label_pattern("?org", "ol", lang)} }} ORDER BY ?ol""")
+    rows = _select(f"""
+SELECT DISTINCT ?ev ?el ?start ?role ?rl ?via ?vl WHERE {{
+  {{ ?p cv:hasParticipant {node} }} UNION {{ ?p kg:patronPerson {node} . ?p cv:hasParticipant ?via . {_label_pattern("?via", "vl", lang)} }}
+  ?p kg:inEvent ?ev ; cv:role ?role .
+  {_label_pattern("?ev", "el", lang)} {_label_pattern("?role", "rl", lang)}
+  OPTIONAL {{ ?ev schema:startDate ?start }}
+}} ORDER BY DESC(STR(?start)) ?el""")
+    appearances = [Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"), _value(r, "rl") or _role_key(_value(r, "role")),
+                        _value(r, "start") or "", [Link(_value(r, "via"), _value(r, "vl") or "")] if r.get("via") else [])
+                   for r in rows]
+    return {"posts": [Link(_value(r, "post"), _value(r, "pl") or _value(r, "post"), "",
+                           extra=[Link(_value(r, "org"), _value(r, "ol") or "")] if r.get("org") else [])
+                      for r in posts],
+            "members": [Link(_value(r, "org"), _value(r, "ol") or _value(r, "org")) for r in members],
+            "appearances": appearances}
+
+
+def organisation_profile(iri: str, lang: str) -> dict:
+    node = NamedNode(iri)
+    rows = _select(f"""
+SELECT DISTINCT ?ev ?el ?start ?role ?rl WHERE {{
+  {{ ?p cv:hasParticipant {node} }} UNION {{ ?p cv:hasParticipant ?post . ?post org:postIn {node} . ?post a org:Post }}
+  ?p kg:inEvent ?ev ; cv:role ?role .
+  {_label_pattern("?ev", "el", lang)} {_label_pattern("?role", "rl", lang)}
+  OPTIONAL {{ ?ev schema:startDate ?start }}
+}} ORDER BY DESC(STR(?start)) ?el""")
+    groups: dict[str, list[Link]] = {"organised": [], "patronised": [], "partnered": [], "attended": []}
+    seen = set()
+    for r in rows:
+        role = _role_key(_value(r, "role"))
+        group = ("organised" if role == "organiser" else "partnered" if role == "partner"
+                 else "patronised" if role in PATRON_ROLES else "attended")
+        key = (group, _value(r, "ev"), role)
+        if key in seen:
+            continue
+        seen.add(key)
+        groups[group].append(Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"),
+                                  _value(r, "rl") or role, _value(r, "start") or ""))
+    people = _select(f"""
+SELECT DISTINCT ?person ?name ?post ?pl WHERE {{
+  {{ ?post org:postIn {node} . ?post org:heldBy ?person . {_label_pattern("?post", "pl", lang)} }}
+  UNION {{ ?person org:memberOf {node} }}
+  {_label_pattern("?person", "name", lang)}
+}} ORDER BY ?name""")
+    groups["people"] = [Link(_value(r, "person"), _value(r, "name") or _value(r, "person"), _value(r, "pl") or "")
+                        for r in people]
+    return groups
+
+
+def event_profile(iri: str, lang: str) -> dict:
+    node = NamedNode(iri)
+    facts = _select(f"""
+SELECT DISTINCT ?start ?end ?count ?qual ?number ?motto ?kind ?kl ?parent ?parentl WHERE {{
+  OPTIONAL {{ {node} schema:startDate ?start }} OPTIONAL {{ {node} schema:endDate ?end }}
+  OPTIONAL {{ {node} kg:participantCount ?count }} OPTIONAL {{ {node} kg:participantCountQualifier ?qual }}
+  OPTIONAL {{ {node} cv:eventNumber ?number }} OPTIONAL {{ {node} kg:motto ?motto }}
+  OPTIONAL {{ {node} kg:eventKind ?kind . {_label_pattern("?kind", "kl", lang)} }}
+  OPTIONAL {{ {node} kg:partOf ?parent . {_label_pattern("?parent", "parentl", lang)} }}
+}} LIMIT 1""")
+    fact = {k: _value(facts[0], k) for k in facts[0]} if facts else {}
+    places = _select(f"""
+SELECT DISTINCT ?p ?pl ?venue WHERE {{ {node} schema:location ?p . {_label_pattern("?p", "pl", lang)}
+  BIND(EXISTS {{ ?p a schema:Place }} AS ?venue) }} ORDER BY ?venue ?pl""")
+    themes = _select(f"""
+SELECT DISTINCT ?th ?tl WHERE {{ {node} dct:subject ?th . {_label_pattern("?th", "tl", lang)} }} ORDER BY ?tl""")
+    subs = _select(f"""
+SELECT DISTINCT ?ev ?el ?start WHERE {{ {node} cv:subEvent ?ev . {_label_pattern("?ev", "el", lang)}
+  OPTIONAL {{ ?ev schema:startDate ?start }} }} ORDER BY STR(?start) ?el""")
+    parts = _select(f"""
+SELECT DISTINCT ?ev ?who ?wl ?role ?rl ?person ?personl ?type WHERE {{
+  {{ BIND({node} AS ?ev) }} UNION {{ {node} cv:subEvent ?ev }}
+  ?ev kg:participation ?p . ?p cv:hasParticipant ?who ; cv:role ?role .
+  OPTIONAL {{ ?p kg:patronPerson ?person . {_label_pattern("?person", "personl", lang)} }}
+  OPTIONAL {{ ?who a org:Post . BIND("post" AS ?type) }}
+  {_label_pattern("?who", "wl", lang)} {_label_pattern("?role", "rl", lang)}
+}}""")
+    programme: dict[str, dict[str, list[Link]]] = {}
+    for r in parts:
+        ev = _value(r, "ev")
+        role = _role_key(_value(r, "role"))
+        extra = [Link(_value(r, "person"), _value(r, "personl") or "")] if r.get("person") else []
+        link = Link(_value(r, "who"), _value(r, "wl") or _value(r, "who"), _value(r, "rl") or role, "", extra)
+        bucket = programme.setdefault(ev, {}).setdefault(role, [])
+        if all(x.iri != link.iri for x in bucket):
+            bucket.append(link)
+    for roles in programme.values():
+        for links in roles.values():
+            links.sort(key=lambda x: x.label.lower())
+    own = programme.get(iri, {})
+    contributions = [(role, own[role]) for role in CONTRIBUTION_ORDER if role in own]
+    contributions += [(role, links) for role, links in own.items()
+                      if role not in CONTRIBUTION_ORDER and role not in PATRON_ROLES + ("organiser", "partner")]
+    patrons = [link for role in PATRON_ROLES for link in own.get(role, [])]
+    sub_events = []
+    for r in subs:
+        ev = _value(r, "ev")
+        roles = programme.get(ev, {})
+        sub_events.append({"link": Link(ev, _value(r, "el") or ev, "", _value(r, "start") or ""),
+                           "contributions": [(role, roles[role]) for role in CONTRIBUTION_ORDER if role in roles]})
+    return {"fact": fact,
+            "places": [Link(_value(r, "p"), _value(r, "pl") or _value(r, "p"), "venue" if _value(r, "venue") == "true" else "")
+                       for r in places],
+            "themes": [Link(_value(r, "th"), _value(r, "tl") or _value(r, "th")) for r in themes],
+            "organisers": own.get("organiser", []), "partners": own.get("partner", []),
+            "patrons": patrons, "contributions": contributions, "sub_events": sub_events}
+
+
+def report_profile(iri: str, lang: str) -> dict:
+    """The report's text (when its file is at hand) with the names the graph holds highlighted."""
+    from service.web.report_text import highlighted_text
+    return {"text": highlighted_text(iri, lang)}
+
+
+PROFILES = {"person": person_profile, "organisation": organisation_profile, "event": event_profile,
+            "report": report_profile}
+
+
+def profile_of(description, kind) -> dict | None:
+    """The profile for an entity page, or None for kinds without one."""
+    if kind is None or kind.key not in PROFILES or not description.iri.startswith(current_app.config["BASE"] + "/id/"):
+        return None
+    return PROFILES[kind.key](description.iri, current_language())
