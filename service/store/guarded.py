@@ -39,7 +39,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat, serialize
 
 from service.store.base import QueryTimeout, Store, StoreError
 
@@ -85,7 +85,7 @@ def _serialise(result, writers: Writers, output) -> str:
         raise QueryFailed(writers.not_acceptable.get("graph" if kind == "graph" else "solutions",
                                                      "no acceptable format"), 406)
     if kind == "graph" and writers.graph_prefixes and fmt == RdfFormat.TURTLE:
-        result.serialize(output, fmt, prefixes=writers.graph_prefixes)
+        serialize(result, output, fmt, prefixes=writers.graph_prefixes)
     else:
         result.serialize(output, fmt)
     return kind
@@ -177,17 +177,22 @@ def _read_frame(fd: int, deadline: float) -> dict | None:
 
 
 class _PipeWriter(io.RawIOBase):
-    def __init__(self, fd: int):
-        self.fd = fd
+    def __init__(self, fd: int, *, framed: bool = False):
+        self.fd, self.framed = fd, framed
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
-        view = memoryview(data)
+        if not len(data):
+            return 0
+        view = memoryview(struct.pack(">I", len(data)) + bytes(data) if self.framed else data)
         while view:
             view = view[os.write(self.fd, view):]
         return len(data)
+
+# In the body, a chunk of length 0 ends it; _BODY_ERROR announces an error frame instead.
+_BODY_ERROR = 0xFFFFFFFF
 
 
 class ForkingRunner:
@@ -287,6 +292,7 @@ class ForkingRunner:
         # Even if the parent dies, the query never outlives its limit.
         signal.alarm(max(1, math.ceil(request["timeout"]) + 1))
         writers = _writers_from_json(request["writers"])
+        started = False
         try:
             result = self.store.query(request["query"], timeout=None)
             if isinstance(result, QueryTriples):
@@ -300,7 +306,9 @@ class ForkingRunner:
                     "graph" if kind == "graph" else "solutions", "no acceptable format"), 406)
             # The kind is known only now: say it, then stream the body.
             _send_frame(answer_fd, {"ok": kind})
-            _serialise(result, writers, _PipeWriter(answer_fd))
+            started = True
+            _serialise(result, writers, _PipeWriter(answer_fd, framed=True))
+            os.write(answer_fd, struct.pack(">I", 0))
         except SyntaxError as error:
             _send_frame(answer_fd, {"error": f"malformed query: {error}", "status": 400})
         except QueryFailed as error:
@@ -309,6 +317,8 @@ class ForkingRunner:
             pass
         except Exception as error:  # evaluation errors (a failing SERVICE, a bad regex…)
             try:
+                if started:
+                    os.write(answer_fd, struct.pack(">I", _BODY_ERROR))
                 _send_frame(answer_fd, {"error": f"the query failed: {error}", "status": 400})
             except OSError:
                 pass
@@ -351,15 +361,23 @@ class ForkingRunner:
                     raise QueryFailed(frame["error"], int(frame.get("status", 400)))
                 parts, size = [], 0
                 while True:
-                    left = deadline - time.monotonic()
-                    if left <= 0 or not select.select([answer_fd], [], [], left)[0]:
-                        raise QueryTimeout("late")
-                    chunk = os.read(answer_fd, 1 << 16)
-                    if not chunk:
+                    head = _read_exact(answer_fd, 4, deadline)
+                    if head is None:
+                        raise QueryFailed("the query process ended before its answer was complete "
+                                          "(it may have run out of memory)", 503)
+                    length = struct.unpack(">I", head)[0]
+                    if length == 0:
                         break
-                    size += len(chunk)
+                    if length == _BODY_ERROR:
+                        frame = _read_frame(answer_fd, deadline) or {}
+                        raise QueryFailed(frame.get("error", "the query failed"),
+                                          int(frame.get("status", 400)))
+                    size += length
                     if size > max_bytes:
                         raise ResultTooLarge(max_bytes)
+                    chunk = _read_exact(answer_fd, length, deadline)
+                    if chunk is None:
+                        raise QueryFailed("the query process ended before its answer was complete", 503)
                     parts.append(chunk)
                 return Answer(frame["ok"], b"".join(parts))
             except QueryTimeout:
