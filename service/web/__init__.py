@@ -13,7 +13,7 @@ from service.config import load_config
 from service.store import Store, open_store
 
 #: View modules under service/web/, each with a Blueprint `bp`.
-BLUEPRINTS = ("browse", "entity", "sparql", "queries", "ontology", "catalog", "void", "dumps")
+BLUEPRINTS = ("browse", "entity", "sparql", "queries", "ontology", "catalog", "void", "dumps", "events", "editor")
 #: Modules under service/web/ with a `register(app)` that installs handlers or hooks.
 HOOKS = ("errors", "cors", "catalog", "security", "sparql")
 
