@@ -278,7 +278,8 @@ def places(sms, kind, regs):
                 name, _ = _place_phrase(tokens, k + 1, "loc")
                 if name:
                     out.append(name)
-            elif cues and _locality(t, "nom") and any(abs(c[0] - k) <= 1 or abs(c[1] - 1 - k) <= 1 for c in cues):
+            elif cues and _locality(t, "nom") and not any(c[0] <= k < c[1] for c in cues) and \
+                    any(abs(c[0] - k) <= 1 or abs(c[1] - 1 - k) <= 1 for c in cues):
                 name, _ = _place_phrase(tokens, k, "nom")
                 if name:
                     out.append(name)
@@ -303,9 +304,9 @@ def venue(sms, kind):
             if o.bare or o.plural:
                 continue
             prev = tokens[o.start - 1].lower if o.start > 0 else ""
-            if prev in ("w", "we", "na") or _near_cue(o, cues) and o.cls in ("building", "body"):
-                if o.cls == "territorial":
-                    continue
+            if o.cls == "territorial":
+                continue
+            if (prev in ("w", "we", "na") and _near_cue(o, cues)) or o.cls == "building":
                 return o
     return None
 

@@ -55,8 +55,6 @@ def build_record(text, published=None, title=None, source_url=None) -> dict:
     person_of = {}
     for order, sm in enumerate(sms):
         for p in sm.people:
-            if key(p.name) in authors:
-                continue
             person_of[id(p)] = people.add(p, order)
     for order, sm in enumerate(sms):
         for aff in sm.affiliations:
@@ -76,6 +74,12 @@ def build_record(text, published=None, title=None, source_url=None) -> dict:
                 person.posts = [pp for pp in person.posts if not (pp[0] == title and pp[1] is None and org_name)]
                 if not (org_name is None and any(pp[0] == title for pp in person.posts)):
                     person.posts.append((title, org_name))
+
+    # bodies named through a post ("Minister Rodziny…" -> the ministry), even without a holder
+    for order, sm in enumerate(sms):
+        for post in sm.posts:
+            if post.org_name and post.org_name.split()[0] not in ("Województwo", "Miasto", "Powiat", "Gmina"):
+                orgs.add_name(post.org_name, post.org_name.split()[0].lower(), "body", order=order)
 
     # the event
     kind, ksm, ka, kb = ev.main_kind(sms)

@@ -26,7 +26,8 @@ def _gap_ok(tokens, a, b):
 
 
 def _orgs_in_order(sm):
-    return sorted([o for o in sm.orgs if not o.plural and o.cls != "building"], key=lambda o: o.start)
+    return sorted([o for o in sm.orgs if not o.plural and not o.bare and o.cls != "building"],
+                  key=lambda o: o.start)
 
 
 def _list_after(sm, pos, limit):
@@ -39,7 +40,7 @@ def _list_after(sm, pos, limit):
             continue
         if last_end is None:
             gap = tokens[pos:o.start]
-            if len(gap) > 8 or any(x.pos in _VERBS for t in gap for x in t.an):
+            if len(gap) > 8 or any(x.pos in _VERBS for t in gap for x in t.an if "być" not in t.lemmas):
                 break
             out.append(o)
         elif _gap_ok(tokens, last_end, o.start):
