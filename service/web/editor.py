@@ -3,24 +3,23 @@ the named queries as examples, results as a table whose IRIs link to entity page
 in every result format (links to `/sparql`), and a shareable link (`/editor?query=…`)."""
 from __future__ import annotations
 
-import re
+import io
+import json
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
-from pyoxigraph import QueryBoolean, QuerySolutions
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, parse
 
 from service.mapping.vocab import PREFIXES
 from service.named_queries import load_queries
-from service.web import get_store
+from service.store import QueryTimeout
+from service.store.guarded import QueryFailed, Writers
+from service.web.federation import FederationRefused, check_federation
 from service.web.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 bp = Blueprint("editor", __name__)
 
 MAX_ROWS = 1000
-MAX_QUERY = 20_000
-TIMEOUT_S = 30.0
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE)
 
 DEFAULT_QUERY = """PREFIX schema: <http://schema.org/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -35,10 +34,33 @@ LIMIT 20
 """
 
 
-def _strip_comments_and_strings(text: str) -> str:
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
-    text = re.sub(r"<[^<>\s]*>", "<>", text)
-    return re.sub(r"#[^\n]*", "", text)
+def _term(binding: dict | None):
+    """A pyoxigraph term from a SPARQL JSON results binding."""
+    if binding is None:
+        return None
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return NamedNode(value)
+    if kind == "bnode":
+        return BlankNode(value)
+    if binding.get("xml:lang"):
+        return Literal(value, language=binding["xml:lang"])
+    if binding.get("datatype"):
+        return Literal(value, datatype=NamedNode(binding["datatype"]))
+    return Literal(value)
+
+
+def run_guarded(query: str):
+    """Run `query` as /sparql does (federation check, the killable runner, its time and size
+    limits); the answer's kind and its parsed content."""
+    check_federation(query, current_app.config.get("SPARQL_SERVICE_ALLOW"))
+    writers = Writers(solutions=QueryResultsFormat.JSON, graph=RdfFormat.N_TRIPLES, not_acceptable={})
+    answer = current_app.extensions["kg_query_runner"].run(
+        query, writers, timeout=float(current_app.config["SPARQL_TIMEOUT"]),
+        max_bytes=int(current_app.config["SPARQL_MAX_RESULT_BYTES"]))
+    if answer.kind == "graph":
+        return "graph", list(parse(io.BytesIO(answer.body), RdfFormat.N_TRIPLES))
+    return answer.kind, json.loads(answer.body.decode("utf-8"))
 
 
 def _downloads(query: str, kind: str) -> list[dict]:
@@ -65,38 +87,33 @@ def editor():
         return render_template("editor.html", **context)
     if not query.strip():
         abort(400, "the query is empty")
-    if len(query) > MAX_QUERY:
-        abort(400, f"the query is longer than {MAX_QUERY} characters")
-    bare = _strip_comments_and_strings(query)
-    if _SERVICE.search(bare):
-        abort(400, "SERVICE (federated queries) is not allowed here")
-    if _UPDATE.search(bare) and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", bare, re.IGNORECASE):
-        abort(403, "SPARQL Update is not accepted here: the service is read-only")
+    limit = int(current_app.config.get("SPARQL_MAX_QUERY_LENGTH", 20_000))
+    if len(query) > limit:
+        abort(400, f"the query is longer than {limit} characters")
     context["share"] = url_for("editor.editor", _external=True) + "?" + urlencode({"query": query})
-    try:
-        result = get_store().query(query, timeout=TIMEOUT_S)
-    except SyntaxError as error:
-        context.update(error=str(error), ran=True)
-        return render_template("editor.html", **context), 400
     context["ran"] = True
-    if isinstance(result, QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = []
-        for i, row in enumerate(result):
-            if i >= MAX_ROWS:
-                context["truncated"] = True
-                break
-            rows.append([row[v] for v in variables])
+    try:
+        kind, content = run_guarded(query)
+    except FederationRefused as error:
+        context["error"] = str(error)
+        return render_template("editor.html", **context), 403
+    except QueryFailed as error:
+        context["error"] = str(error)
+        return render_template("editor.html", **context), error.status
+    except QueryTimeout as error:
+        context["error"] = str(error)
+        return render_template("editor.html", **context), 503
+    if kind == "solutions":
+        variables = content.get("head", {}).get("vars", [])
+        bindings = content.get("results", {}).get("bindings", [])
+        context["truncated"] = len(bindings) > MAX_ROWS
+        rows = [[_term(b.get(v)) for v in variables] for b in bindings[:MAX_ROWS]]
         context.update(variables=variables, rows=rows, kind="solutions")
-    elif isinstance(result, QueryBoolean):
-        context.update(boolean=bool(result), kind="boolean")
+    elif kind == "boolean":
+        context.update(boolean=bool(content.get("boolean")), kind="boolean")
     else:
-        rows = []
-        for i, triple in enumerate(result):
-            if i >= MAX_ROWS:
-                context["truncated"] = True
-                break
-            rows.append([triple.subject, triple.predicate, triple.object])
+        context["truncated"] = len(content) > MAX_ROWS
+        rows = [[t.subject, t.predicate, t.object] for t in content[:MAX_ROWS]]
         context.update(variables=["subject", "predicate", "object"], rows=rows, kind="graph")
     context["downloads"] = _downloads(query, "graph" if context["kind"] == "graph" else "results")
     return render_template("editor.html", **context)
