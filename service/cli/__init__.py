@@ -29,6 +29,14 @@ class LazyGroup(click.Group):
         module, attribute, _ = COMMANDS[name]
         return getattr(importlib.import_module(module), attribute)
 
+    def invoke(self, ctx):
+        """A store that fails mid-command (a server gone down) is a message and exit 1, not a traceback."""
+        from service.store import StoreError
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from error
+
     def format_commands(self, ctx, formatter):
         with formatter.section("Commands"):
             formatter.write_dl([(name, COMMANDS[name][2]) for name in self.list_commands(ctx)])
