@@ -1,0 +1,109 @@
+"""The time limit stops a runaway query, and the service answers others while it runs.
+
+A query made slow by its shape (a triple cross product over the demo data), with a 1.5 s limit,
+against a real `kg serve` process.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import BASE, KG, free_port, wait_for_port
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LIMIT = 1.5
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+@pytest.fixture(scope="module")
+def server(demo_store_dir, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("timeout") / "store"
+    shutil.copytree(demo_store_dir, copy)
+    port = free_port()
+    process = subprocess.Popen([KG, "serve", "--store", str(copy), "--port", str(port)],
+                               env={**os.environ, "KG_BASE": BASE, "KG_SPARQL_TIMEOUT": str(LIMIT)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(server):
+    url, process = server
+    idle = descendants(process.pid)
+    outcome = {}
+
+    def slow():
+        started = time.monotonic()
+        outcome["response"] = requests.get(f"{url}/sparql", params={"query": SLOW}, timeout=30)
+        outcome["took"] = time.monotonic() - started
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.3)
+    answered_meanwhile = 0
+    while thread.is_alive() and answered_meanwhile < 3:
+        quick = requests.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+        assert quick.status_code == 200 and quick.json()["boolean"] is True
+        page = requests.get(f"{url}/", timeout=10)
+        assert page.status_code == 200
+        answered_meanwhile += 1
+    assert answered_meanwhile >= 1 and "response" not in outcome
+    thread.join()
+    response = outcome["response"]
+    assert response.status_code == 503
+    assert "time limit" in response.text and f"{LIMIT:g} s" in response.text
+    assert outcome["took"] < LIMIT + 3
+    # The work really stopped: no worker process is left computing.
+    deadline = time.monotonic() + 3
+    while descendants(process.pid) - idle and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not descendants(process.pid) - idle
+    # And the service goes on answering afterwards.
+    after = requests.get(f"{url}/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2"}, timeout=10)
+    assert after.status_code == 200 and len(after.json()["results"]["bindings"]) == 2
+
+
+def test_concurrent_runaway_queries_all_time_out(server):
+    url, _ = server
+    results = []
+
+    def slow():
+        results.append(requests.get(f"{url}/sparql", params={"query": SLOW}, timeout=30).status_code)
+
+    threads = [threading.Thread(target=slow) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [503, 503, 503]
+    assert requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=10).status_code == 200
