@@ -216,7 +216,7 @@ def prepare(text: str, title: str | None = None, published: str | None = None,
             continue
         if (rest is not None or len(line) <= 60) and published is None:
             date = _published_from(line)
-            if date and (rest is not None or len(re.sub(r"[\d.\-/:, ]|godz|r\b", "", line)) < 25):
+            if date and (rest is not None or len(re.sub(r"[\d.\-/:, ]|godz|r\b", "", line)) < 13):
                 published = date
                 kept[k] = ""
     # credit and photo lines anywhere; a name alone on the last line is the author
