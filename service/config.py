@@ -25,6 +25,8 @@ DEFAULTS = {
     "PUBLISHER_URL": None,
     "CONTACT_EMAIL": "kontakt@example.org",
     "LICENSE": "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+    # The publisher's kind (ADMS publisher type IRI); None: the default in data/dcat.toml.
+    "PUBLISHER_TYPE": None,
     # Public SPARQL limits (service/web/sparql.py): seconds per query (the work is stopped),
     # characters per query, bytes per result; endpoints SERVICE may call (space-separated IRIs).
     "SPARQL_TIMEOUT": 30.0,
