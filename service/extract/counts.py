@@ -93,7 +93,7 @@ def participants(doc) -> dict | None:
                 elif prev in w["qualifier"]:
                     qual = w["qualifier"][prev]
                 elif toks[j].lemmas & set(w["qualifier"]):
-                    qual = w["qualifier"][next(iter(toks[j].lemmas & set(w["qualifier"])))]
+                    qual = w["qualifier"][sorted(toks[j].lemmas & set(w["qualifier"]))[0]]
                 if qual and prev in ("do",) and not (toks[j - 1].lower if j >= 1 else ""):
                     qual = None
             # noun after

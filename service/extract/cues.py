@@ -29,22 +29,37 @@ def match_phrase(tokens, pattern, k, max_gap=MAX_GAP):
     return pos
 
 
-@lru_cache(maxsize=None)
+_INDEXES: dict = {}
+
+
 def _index(patterns):
-    """Patterns by their first word, each list in the original (longest-first) order."""
-    idx = {}
-    for order, (pattern, payload) in enumerate(patterns):
-        idx.setdefault(pattern[0], []).append((order, pattern, payload))
-    return idx
+    """Patterns by their first word, each list in the original (longest-first) order.
+    Pattern tables are built once (lru_cache), so their identity is a stable key."""
+    entry = _INDEXES.get(id(patterns))
+    if entry is None or entry[0] is not patterns:
+        idx = {}
+        for order, (pattern, payload) in enumerate(patterns):
+            idx.setdefault(pattern[0], []).append((order, pattern, payload))
+        entry = (patterns, idx)
+        _INDEXES[id(patterns)] = entry
+    return entry[1]
+
+
+@lru_cache(maxsize=200_000)
+def _candidates(text, table_id):
+    from .text import token_lemmas
+
+    idx = _INDEXES[table_id][1]
+    found = []
+    for key in token_lemmas(text) | {text}:
+        found.extend(idx.get(key, ()))
+    found.sort(key=lambda x: x[0])
+    return tuple((p, pl) for _, p, pl in found)
 
 
 def candidates(tok, patterns):
-    idx = _index(patterns)
-    found = []
-    for key in tok.lemmas | {tok.lower, tok.text}:
-        found.extend(idx.get(key, ()))
-    found.sort(key=lambda x: x[0])
-    return [(p, pl) for _, p, pl in found]
+    _index(patterns)
+    return _candidates(tok.text, id(patterns))
 
 
 def find_cues(tokens, patterns, blocked=frozenset()):

@@ -269,7 +269,9 @@ def places(sms, kind, regs):
             if not o.bare:
                 covered.update(range(o.start, o.end))
         for o in sm.orgs:
-            if o.place and not o.bare and (o.cls in ("building",) or _near_cue(o, cues)):
+            prev = tokens[o.start - 1].lower if o.start > 0 else ""
+            if o.place and not o.bare and (o.cls in ("building",) or (_near_cue(o, cues) and (
+                    prev in ("w", "we", "na") or o.start == 0))):
                 out.append(o.place)
         for k, t in enumerate(tokens):
             if k in covered or k in interior:

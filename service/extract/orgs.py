@@ -128,7 +128,7 @@ def _oblique(tok):
     an = analyses(tok.text)
     if not an or any(a.pos == "ign" for a in an) or tok.acronym:
         return True
-    return any(a.case - {"nom", "voc"} for a in an if a.pos in ("subst", "depr", "adj", "num"))
+    return any(a.case - {"nom", "voc"} for a in an if a.pos in ("subst", "depr", "adj", "num", "ger"))
 
 
 def _geo(tok):
@@ -136,6 +136,8 @@ def _geo(tok):
 
 
 def _genitive_person(tokens, a, b):
+    if not any("imię" in x.quals and "gen" in x.case and "sg" in x.num for x in analyses(tokens[a].text)):
+        return False
     return all(any("gen" in x.case for x in analyses(tokens[k].text)) or
                all(x.pos == "ign" for x in analyses(tokens[k].text)) for k in range(a, b) if tokens[k].alpha)
 
@@ -276,7 +278,10 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
             continue
         if low == "i" and end + 1 < n:
             nxt = end + 1
-            if not (tokens[nxt].cap and tokens[nxt].alpha):
+            if not (tokens[nxt].cap and tokens[nxt].alpha) or not (morph.known(tokens[nxt].text) or tokens[nxt].acronym):
+                break
+            if t.text == "I" and not tokens[nxt].acronym and not any(
+                    "gen" in a.case or "dat" in a.case for a in analyses(tokens[nxt].text)):
                 break
             st = start_at(tokens, nxt, blocked)
             if st and head_an:
@@ -417,7 +422,7 @@ def _place_name(tokens, place) -> str | None:
         if all(x.pos == "ign" for x in an):
             return None
         return None
-    g = geo[0]
+    g = min(geo, key=lambda x: len(x.lemma))
     out = [g.lemma]
     gender = sorted(g.gend)[0] if g.gend else "m3"
     for w in words[1:]:

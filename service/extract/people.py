@@ -243,7 +243,7 @@ def nominative_name(firsts: list, surname_parts: list):
         if "sg" not in a.num:
             continue
         g = "f" if "f" in a.gend else "m1"
-        for c in a.case:
+        for c in sorted(a.case, key=lambda c: morph.CASES.index(c) if c in morph.CASES else 9):
             combos.append((c, g, a.lemma))
     sur_main = surname_parts[0].split("-")[0]
     sur_cases = {}
@@ -254,7 +254,7 @@ def nominative_name(firsts: list, surname_parts: list):
     best = None
     for c, g, lemma in combos:
         ok = sur_unknown or c in sur_cases[g]
-        score = (ok, c == "nom", c in ("gen", "acc"), g == "f")
+        score = (ok, c == "nom", c == "gen", c == "acc", g == "f")
         if best is None or score > best[0]:
             best = (score, c, g, lemma)
     if best is None:

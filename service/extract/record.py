@@ -42,6 +42,15 @@ def build_record(text, published=None, title=None, source_url=None) -> dict:
                     reg = orgs.add(inner, order)
                     if reg is not None and inner.cls == "territorial":
                         reg.listed = reg.listed and reg.acting
+    # a territorial unit named in the nominative acts ("Województwo Dolnośląskie pomaga…")
+    for sm in sms:
+        for o in sm.orgs:
+            if o.cls == "territorial" and not o.bare and "nom" in o.cases and not o.plural:
+                prev = sm.sent.tokens[o.start - 1] if o.start > 0 else None
+                if prev is None or not prev.cap:
+                    reg = orgs.add(o)
+                    if reg is not None:
+                        reg.acting = True
     # acronyms standing alone in the text name bodies already seen
     for sm in sms:
         covered = set()

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 
 from .orgs import abbreviations, initials_match
@@ -126,6 +128,7 @@ class Person:
     order: int = 0
 
 
+@lru_cache(maxsize=50_000)
 def _fold(text):
     text = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in text if not unicodedata.combining(c)).replace("ł", "l")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from service.extract.evaluate import evaluate_dir
 
-OVERALL_FLOOR = 0.89
-KIND_FLOOR = 0.72
+OVERALL_FLOOR = 0.92
+KIND_FLOOR = 0.75
 
 
 def test_dev_f1_floor(dev_dir):
