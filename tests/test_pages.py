@@ -30,7 +30,7 @@ def event_links(page: str) -> set[str]:
 def facet_links(page: str) -> list[tuple[str, str, str, int, bool]]:
     """(facet, value, href, count, selected) for every facet value on the page."""
     out = []
-    for m in re.finditer(r'<li( class="selected")?><a href="([^"]+)"(?: aria-pressed="true")? data-facet="(\w+)" '
+    for m in re.finditer(r'<li( class="selected")?><a href="([^"]+)"(?: aria-current="true")? data-facet="(\w+)" '
                          r'data-value="([^"]+)">.*?<span class="count">(\d+)</span>', page):
         out.append((m.group(3), unescape(m.group(4)), unescape(m.group(2)), int(m.group(5)), bool(m.group(1))))
     return out

@@ -82,7 +82,6 @@
     list.hidden = true;
     list.textContent = "";
     items = []; active = -1; word = null;
-    area.setAttribute("aria-expanded", "false");
     area.removeAttribute("aria-activedescendant");
   }
 
@@ -136,7 +135,6 @@
     list.style.top = at.top + "px";
     list.style.left = Math.max(0, at.left) + "px";
     list.hidden = false;
-    area.setAttribute("aria-expanded", "true");
     select(0);
   }
 
