@@ -1,43 +1,14 @@
 """Shared fixtures: real stores, the real app, a real server process on a free port."""
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-DEV_CORPUS = SHARED / "corpus" / "dev"
-DEMO_REPORTS = ROOT / "data" / "reports"
-DEMO_RECORDS = ROOT / "data" / "records"
-BASE = "http://kg.test"
-KG = str(Path(sys.executable).with_name("kg"))
-OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen | None = None, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode}: {process.stderr.read() if process.stderr else ''}")
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on {port} after {timeout}s")
+from support import BASE, DEMO_REPORTS, DEV_CORPUS, KG, free_port, oxigraph_serve, wait_for_port
 
 
 @pytest.fixture(scope="session")
@@ -98,27 +69,6 @@ def live_server(demo_store_dir, tmp_path_factory):
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-@contextlib.contextmanager
-def oxigraph_serve(directory: Path, *options: str):
-    """A real `oxigraph serve` (union default graph) on a free loopback port; yields (url, process)."""
-    port = free_port()
-    log = open(directory / "oxigraph.log", "w")
-    process = subprocess.Popen(
-        [OXIGRAPH, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph", *options], stdout=log, stderr=log)
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import rdflib.compare
 from rdflib import RDF, SH, Literal, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-from conftest import BASE, DEMO_RECORDS, SHARED
+from support import BASE, DEMO_RECORDS, SHARED
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")

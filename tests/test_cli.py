@@ -8,7 +8,7 @@ import subprocess
 
 import rdflib
 
-from conftest import KG, ROOT
+from support import KG, ROOT
 
 EVENTS = "SELECT ?e WHERE { ?e a <http://schema.org/Event> } ORDER BY ?e"
 

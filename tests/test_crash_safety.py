@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASE, DEMO_RECORDS, KG
+from support import BASE, DEMO_RECORDS, KG
 
 COPIES = 8
 ROUNDS = 6

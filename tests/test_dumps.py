@@ -8,7 +8,7 @@ import pytest
 import rdflib
 import requests
 
-from conftest import BASE
+from support import BASE
 from service.web.tables import TABLES
 
 CATALOG = f"{BASE}/catalog"

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import DEMO_RECORDS, DEMO_REPORTS, KG
+from support import DEMO_RECORDS, DEMO_REPORTS, KG
 from service.ingest import find_sources, ingest
 from service.mapping import report_iri
 from service.store import open_store

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import BASE
+from support import BASE
 
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from pyoxigraph import Literal, NamedNode, Quad
 
-from conftest import BASE
+from support import BASE
 
 EVENT = f"{BASE}/id/event/iii-mazowiecki-kongres-ekonomii-spolecznej-2024-11-21"
 ORGANISER = f"{BASE}/id/organisation/mazowieckie-centrum-polityki-spolecznej"

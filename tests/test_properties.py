@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import BASE
+from support import BASE
 
 SPARQL_WORDS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "?s", "?p", "?o", ".",
                 "FILTER", "(", ")", "SERVICE", "<http://x/>", "GRAPH", "OPTIONAL", "UNION", "LIMIT",

@@ -13,7 +13,7 @@ from pyoxigraph import (
     BlankNode, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store as OxStore,
 )
 
-from conftest import BASE, DEMO_REPORTS, free_port, oxigraph_serve
+from support import BASE, DEMO_REPORTS, free_port, oxigraph_serve
 from service.ingest import ingest
 from service.mapping import report_iri
 from service.store import QueryTimeout, StoreError, StoreUnavailable, open_store

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import BASE, DEMO_RECORDS
+from support import BASE, DEMO_RECORDS
 
 SCRIPT = "<script>alert(1)</script>"
 ATTR = '"onmouseover="alert(2)'

@@ -6,7 +6,7 @@ from collections import defaultdict
 import rdflib
 from rdflib import Namespace, URIRef
 
-from conftest import BASE
+from support import BASE
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
