@@ -35,7 +35,9 @@ UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 #: Parameters of the protocol (others are refused, so that typos do not pass silently).
 KNOWN_PARAMS = {"query", "update", "default-graph-uri", "named-graph-uri", "using-graph-uri",
-                "using-named-graph-uri", "format"}
+                "using-named-graph-uri", "format",
+                # sent by common clients (SPARQLWrapper, YASGUI, jQuery); accepted and ignored
+                "output", "results", "timeout", "infer", "_"}
 
 
 class ProtocolError(ValueError):
