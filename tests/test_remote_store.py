@@ -183,7 +183,7 @@ def test_server_side_time_limit_is_a_query_timeout(tmp_path):
             store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
 
 
-@pytest.mark.parametrize("status", [500, 503])
+@pytest.mark.parametrize("status", [401, 403, 500, 503])
 def test_server_errors_are_unavailable(status):
     reply = (f"HTTP/1.1 {status} Oops\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n"
              "Connection: close\r\n\r\ndisk full").encode()
