@@ -103,3 +103,38 @@ def test_a_killed_ingest_leaves_each_report_whole_or_absent(corpus, tmp_path):
         shutil.rmtree(store)
     # The kills did land mid-ingest, not only before or after it.
     assert partial_rounds >= 1
+
+
+def test_readers_are_answered_while_reports_are_ingested(corpus, tmp_path):
+    """Pages and queries are answered during an ingest, and never see half a report."""
+    import threading
+    from service.ingest import ingest as ingest_paths
+    from service.store import open_store
+    from service.web import create_app
+    _, many = corpus
+    expected = {g: len(q) + 1 for g, q in expected_graphs(many).items()}  # + the ingest stamp
+    store = open_store(str(tmp_path / "store"))
+    client = create_app({"BASE": BASE, "TESTING": True}, store=store).test_client()
+    done = threading.Event()
+
+    def load():
+        try:
+            ingest_paths(store, [many], base=BASE, validate=False)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    answered, seen_partial = 0, []
+    while not done.is_set():
+        assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
+        rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        for row in rows:
+            graph, count = row["g"].value, int(row["n"].value)
+            if graph in expected and count != expected[graph]:
+                seen_partial.append((graph, count))
+        answered += 1
+    thread.join()
+    assert answered >= 2
+    assert not seen_partial
+    store.close()
