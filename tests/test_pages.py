@@ -263,3 +263,12 @@ def test_pages_have_no_inline_script_style_or_handlers(client):
             assert "src=" in script or "application/ld+json" in script, (url, script)
         assert not re.search(r"<[^>]+\sstyle=", page), url
         assert not re.search(r"<[^>]+\son[a-z]+=", page), url
+
+
+def test_post_profile_names_its_holder_and_the_events_it_patronised(client):
+    page = html(client, "/id/post/marszalek-wojewodztwa-podlaskiego")
+    assert re.search(r'<dt>Pełni</dt><dd><a href="/id/person/artur-kosicki">', page)
+    appearances = page.split('id="appear-h"', 1)[1].split("</section>", 1)[0]
+    dates = re.findall(r'<span class="date">([\d-]+)</span>', appearances)
+    assert len(dates) >= 2 and dates == sorted(dates, reverse=True)
+    assert "patron honorowy" in appearances

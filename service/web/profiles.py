@@ -94,6 +94,29 @@ SELECT DISTINCT ?person ?name ?post ?pl WHERE {{
     return groups
 
 
+def post_profile(iri: str, lang: str) -> dict:
+    """A post (an office): who held it, where, and the events it took part in (mostly patronage)."""
+    node = NamedNode(iri)
+    holders = _select(f"""
+SELECT DISTINCT ?who ?wl ?org ?ol WHERE {{
+  OPTIONAL {{ {node} org:heldBy ?who . {_label_pattern("?who", "wl", lang)} }}
+  OPTIONAL {{ {node} org:postIn ?org . {_label_pattern("?org", "ol", lang)} }}
+}}""")
+    rows = _select(f"""
+SELECT DISTINCT ?ev ?el ?start ?rl ?person ?personl WHERE {{
+  ?p cv:hasParticipant {node} ; kg:inEvent ?ev ; cv:role ?role .
+  OPTIONAL {{ ?p kg:patronPerson ?person . {_label_pattern("?person", "personl", lang)} }}
+  {_label_pattern("?ev", "el", lang)} {_label_pattern("?role", "rl", lang)}
+  OPTIONAL {{ ?ev schema:startDate ?start }}
+}} ORDER BY DESC(STR(?start)) ?el""")
+    return {"holders": [Link(_value(r, "who"), _value(r, "wl") or _value(r, "who")) for r in holders if r.get("who")],
+            "organisations": [Link(_value(r, "org"), _value(r, "ol") or _value(r, "org")) for r in holders if r.get("org")],
+            "appearances": [Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"), _value(r, "rl") or "",
+                                 _value(r, "start") or "",
+                                 [Link(_value(r, "person"), _value(r, "personl") or "")] if r.get("person") else [])
+                            for r in rows]}
+
+
 def event_profile(iri: str, lang: str) -> dict:
     node = NamedNode(iri)
     facts = _select(f"""
@@ -158,7 +181,7 @@ def report_profile(iri: str, lang: str) -> dict:
     return {"text": highlighted_text(iri, lang)}
 
 
-PROFILES = {"person": person_profile, "organisation": organisation_profile, "event": event_profile,
+PROFILES = {"post": post_profile, "person": person_profile, "organisation": organisation_profile, "event": event_profile,
             "report": report_profile}
 
 
