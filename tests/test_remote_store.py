@@ -91,6 +91,42 @@ def test_reingest_replaces_a_graph(loaded):
     assert len(loaded) == before
 
 
+def test_readers_see_a_report_whole_while_it_is_replaced(loaded):
+    graph = report_iri(BASE, REPORT).value
+    quads = [q for q in loaded.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")]
+    quads = [Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in quads]
+    stop, seen = threading.Event(), set()
+
+    def writer():
+        while not stop.is_set():
+            loaded.replace_graph(graph, quads)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        for _ in range(150):
+            seen.add(_graph_size(loaded, graph))
+    finally:
+        stop.set()
+        thread.join()
+    assert seen == {len(quads)}  # never empty, never half there
+    assert _graph_size(loaded, graph) == len(quads)
+
+
+def test_a_failed_graph_store_put_keeps_the_old_graph(oxigraph_server):
+    """replace_graph relies on Oxigraph doing a PUT in one transaction: a body that fails to
+    parse must leave the graph as it was, not cleared."""
+    import urllib3
+    store = open_store(oxigraph_server)
+    store.update("DROP ALL")
+    store.update('INSERT DATA { GRAPH <http://g.test/a> { <http://s.test/a> <http://p.test/a> "old" } }')
+    answer = urllib3.request("PUT", f"{oxigraph_server}/store?graph=http://g.test/a", timeout=10,
+                             body=b'<http://s.test/a> <http://p.test/a> "new" .\n<broken',
+                             headers={"Content-Type": "application/n-triples"})
+    assert answer.status == 400
+    assert [r["o"].value for r in store.select("SELECT ?o WHERE { ?s ?p ?o }")] == ["old"]
+
+
 def test_delete_graph_and_absent_graph(loaded):
     graph = report_iri(BASE, REPORT).value
     loaded.delete_graph(graph)

@@ -1,8 +1,8 @@
 """A store on a standalone SPARQL server, spoken to only through standards.
 
 Queries and updates go through the SPARQL 1.1 Protocol (POST direct), a report's graph is replaced
-with one Graph Store Protocol PUT, and answers are parsed into the same pyoxigraph objects the
-embedded store returns, so callers cannot tell the backends apart.
+with one Graph Store Protocol PUT (atomic on Oxigraph), and answers are parsed into the same
+pyoxigraph objects the embedded store returns, so callers cannot tell the backends apart.
 
 The server must present the union of its named graphs as the default graph, as the embedded store
 does (`oxigraph serve --union-default-graph`; GraphDB and Virtuoso do it by default; Fuseki with
@@ -170,8 +170,10 @@ class RemoteStore(Store):
         return f"{self.gsp_endpoint}{separator}{urlencode({'graph': graph})}"
 
     def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
-        # A Graph Store Protocol PUT replaces the graph in one request: atomic on Oxigraph
-        # (one transaction), and the old graph stays whole if the request fails.
+        # One Graph Store PUT: Oxigraph 0.5 clears and loads in one transaction (a body that
+        # fails to parse leaves the old graph; readers see the old graph or the new one:
+        # tests/test_remote_store.py checks both). Servers without that guarantee would need a
+        # single "DROP GRAPH ; INSERT DATA" update instead.
         body = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
         if not body:
             self.delete_graph(graph)
