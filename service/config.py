@@ -37,9 +37,29 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 2_000_000,
     # SPARQL Update and other writes over HTTP need `Authorization: Bearer UPDATE_TOKEN`; off if unset.
     "UPDATE_TOKEN": None,
+    # A remote store: seconds before a request to it gives up; endpoints where its server names
+    # them differently from Oxigraph's {url}/query, {url}/update, {url}/store.
+    "STORE_TIMEOUT": 30.0,
+    "QUERY_ENDPOINT": None,
+    "UPDATE_ENDPOINT": None,
+    "GSP_ENDPOINT": None,
 }
 
-_INT_KEYS = {"PAGE_SIZE"}
+
+class ConfigError(ValueError):
+    """A setting has a value of the wrong kind."""
+
+
+def _from_environment(name: str, value: str):
+    """An environment string as the type of the setting's default (int, float or text)."""
+    default = DEFAULTS.get(name)
+    kind = type(default) if isinstance(default, (int, float)) and not isinstance(default, bool) else None
+    if kind is None:
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        raise ConfigError(f"KG_{name} must be a {'whole number' if kind is int else 'number'}, not {value!r}") from None
 
 
 def load_config(overrides: dict | None = None, *, instance_path: str | Path | None = None) -> dict:
@@ -53,8 +73,7 @@ def load_config(overrides: dict | None = None, *, instance_path: str | Path | No
         config.update({k: v for k, v in namespace.items() if k.isupper()})
     for key, value in os.environ.items():
         if key.startswith("KG_"):
-            name = key[3:]
-            config[name] = int(value) if name in _INT_KEYS or isinstance(DEFAULTS.get(name), int) and not isinstance(DEFAULTS.get(name), bool) else value
+            config[key[3:]] = _from_environment(key[3:], value)
     if overrides:
         config.update({k: v for k, v in overrides.items() if v is not None})
     config["BASE"] = str(config["BASE"]).rstrip("/")

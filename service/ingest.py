@@ -69,8 +69,13 @@ def find_sources(paths: Iterable[str | Path]) -> list[Source]:
     return list(by_name.values())
 
 
-def load_record(source: Source) -> tuple[dict, str]:
-    """The record for a source and where it came from ("record" or "extracted")."""
+def load_record(source: Source) -> tuple[dict, str, str | None]:
+    """The record for a source, where it came from ("record" or "extracted"), and the report's
+    own text when there is a report file (kept in the graph, so pages can show where facts come from)."""
+    from service.extract import extract_text, read_report
+
+    report = read_report(source.path) if source.path.suffix.lower() in REPORT_SUFFIXES else None
+    text = report.text if report else None
     if source.record_path is not None:
         try:
             record = json.loads(source.record_path.read_text(encoding="utf-8"))
@@ -78,11 +83,12 @@ def load_record(source: Source) -> tuple[dict, str]:
             raise RecordError(f"{source.record_path.name} is not UTF-8 text: {error.reason}") from error
         except json.JSONDecodeError as error:
             raise RecordError(f"{source.record_path.name} is not valid JSON: {error}") from error
-        return check_record(record), "record"
-    if source.path.suffix.lower() not in REPORT_SUFFIXES:
+        return check_record(record), "record", text
+    if report is None:
         raise RecordError(f"unsupported file type {source.path.suffix!r} (use .txt, .html or .json)")
-    from service.extract import extract_file
-    return check_record(extract_file(source.path)), "extracted"
+    record = extract_text(report.text, published=report.published, title=report.title,
+                          source_url=report.source_url)
+    return check_record(record), "extracted", text
 
 
 def ingest_stamp(graph: str):
@@ -102,8 +108,9 @@ def ingest_source(store: Store, source: Source, *, base: str, validate: bool = T
 
     outcome = Outcome(source)
     try:
-        record, outcome.origin = load_record(source)
-        quads = map_record(record, name=source.name, base=base, source_file=source.path.name)
+        record, outcome.origin, text = load_record(source)
+        quads = map_record(record, name=source.name, base=base, source_file=source.path.name,
+                           text=text)
         graph = report_iri(base, source.name).value
         if validate:
             from service.validate import validate_quads

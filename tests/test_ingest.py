@@ -131,3 +131,15 @@ def test_extracted_reports_are_ingested(store, tmp_path):
     assert outcome.origin == "extracted"
     rows = store.select(f"""SELECT ?d WHERE {{ GRAPH <{outcome.graph}> {{ ?e <http://schema.org/startDate> ?d }} }}""")
     assert [r["d"].value for r in rows] == ["2019-10-03"]
+    # The report's own text is kept beside the facts, so pages can show where they come from.
+    text = store.select(f"SELECT ?t WHERE {{ <{outcome.graph}> <http://schema.org/text> ?t }}")
+    assert "Anna Zawadzka" in text[0]["t"].value
+
+
+def test_a_corrected_record_keeps_its_report_text(store):
+    report = sorted(DEMO_REPORTS.glob("*.txt"))[0]
+    [outcome] = ingest(store, [report], base=BASE)
+    assert outcome.ok and outcome.origin == "record"
+    text = store.select(f"SELECT ?t WHERE {{ <{outcome.graph}> <http://schema.org/text> ?t }}")
+    first_line = report.read_text(encoding="utf-8").strip().splitlines()[0]
+    assert first_line[:40] in text[0]["t"].value

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from service.config import load_config
+from service.config import ConfigError, load_config
 from service.store import Store, StoreError, open_store
 
 store_option = click.option(
@@ -13,7 +13,10 @@ store_option = click.option(
 
 
 def settings(store_location: str | None = None, **overrides) -> dict:
-    return load_config({"STORE": store_location, **overrides})
+    try:
+        return load_config({"STORE": store_location, **overrides})
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def open_configured_store(config: dict, *, read_only: bool = False) -> Store:

@@ -215,8 +215,10 @@ def _event(w: _Writer, ev: dict, key: str, known_titles: set[str]) -> NamedNode:
     return node
 
 
-def map_record(record: dict, *, name: str, base: str, source_file: str | None = None) -> list[Quad]:
-    """The quads of one report record, all in the report's own graph."""
+def map_record(record: dict, *, name: str, base: str, source_file: str | None = None,
+               text: str | None = None) -> list[Quad]:
+    """The quads of one report record, all in the report's own graph; `text` is the report's
+    own text, kept as `schema:text` so that readers can see the sentences behind the facts."""
     if not isinstance(record, dict) or not isinstance(record.get("event"), dict):
         raise MappingError("not a report record: no 'event' object")
     graph = report_iri(base, name)
@@ -244,6 +246,8 @@ def map_record(record: dict, *, name: str, base: str, source_file: str | None = 
             w.add(graph, DCT.creator, Literal(_text(author)))
     if source_file:
         w.add(graph, KG.sourceFile, Literal(source_file))
+    if _text(text):
+        w.add(graph, SCHEMA.text, Literal(text.strip(), language="pl"))
 
     known_titles = {
         (post.get("title") or "").split()[0].lower()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from service.store import QueryTimeout, StoreUnavailable
+from service.store import QueryTimeout, StoreError, StoreUnavailable
 
 
 def _wants_html() -> bool:
@@ -26,6 +26,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(StoreUnavailable)
     def store_down(error: StoreUnavailable):
         return _respond(503, "Service Unavailable", f"the store is not available now: {error}")
+
+    @app.errorhandler(StoreError)
+    def store_failed(error: StoreError):
+        return _respond(503, "Service Unavailable", f"the store could not answer: {error}")
 
     @app.errorhandler(QueryTimeout)
     def timeout(error: QueryTimeout):

@@ -1,4 +1,4 @@
-"""A report's own text, read from its file (the graph keeps only `kg:sourceFile` today), with
+"""A report's own text, from the graph (`schema:text`, written at ingest) or else its file, with
 the names of the entities the report mentions marked: each name matches in any inflected form
 by word stems ("Leszek Lewoc" finds "Leszka Lewoca"), so a reader sees where a fact came from."""
 from __future__ import annotations
@@ -47,15 +47,25 @@ def _report_file(iri: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def highlighted_text(iri: str, lang: str = "pl") -> list[list[Segment]] | None:
-    """The report's paragraphs as segments, names linked to their entities; None without a file."""
+def report_text(iri: str) -> str | None:
+    """The text kept in the graph; for reports ingested before it was kept, the file's."""
+    rows = get_store().select(PREFIXES + f"SELECT ?t WHERE {{ {NamedNode(iri)} schema:text ?t }} LIMIT 1")
+    if rows:
+        return _value(rows[0], "t")
     path = _report_file(iri)
     if path is None:
         return None
-    from service.extract.reading import read_report
+    from service.extract import ExtractionError, read_report
     try:
-        text = read_report(path).text
-    except Exception:  # an unreadable file is no reason to fail the page
+        return read_report(path).text
+    except (OSError, ExtractionError):  # an unreadable file is no reason to fail the page
+        return None
+
+
+def highlighted_text(iri: str, lang: str = "pl") -> list[list[Segment]] | None:
+    """The report's paragraphs as segments, names linked to their entities; None without text."""
+    text = report_text(iri)
+    if text is None:
         return None
     rows = get_store().select(PREFIXES + f"""
 SELECT DISTINCT ?s ?name WHERE {{
