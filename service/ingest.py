@@ -102,8 +102,9 @@ def ingest_stamp(graph: str):
     return Quad(NamedNode(graph), KG.ingested, Literal(now, datatype=XSD.dateTime), NamedNode(graph))
 
 
-def ingest_source(store: Store, source: Source, *, base: str, validate: bool = True) -> Outcome:
-    """Extract or read, map, validate and load one report; errors are caught into the outcome."""
+def prepare_source(source: Source, *, base: str, validate: bool = True) -> tuple[Outcome, list]:
+    """Read or extract, map and validate one report without loading it: its outcome (with
+    `graph` set, or `error`) and its quads, the ingest stamp included."""
     from service.extract.errors import ExtractionError
 
     outcome = Outcome(source)
@@ -117,19 +118,35 @@ def ingest_source(store: Store, source: Source, *, base: str, validate: bool = T
             violations = validate_quads(graph, quads)
             if violations:
                 raise RecordError("; ".join(str(v) for v in violations[:5]))
-        store.replace_graph(graph, [*quads, ingest_stamp(graph)])
         outcome.graph, outcome.quads = graph, len(quads)
+        return outcome, [*quads, ingest_stamp(graph)]
     except (OSError, ExtractionError, RecordError, MappingError) as error:
         outcome.error = str(error) or error.__class__.__name__
+        return outcome, []
+
+
+def ingest_source(store: Store, source: Source, *, base: str, validate: bool = True) -> Outcome:
+    """Extract or read, map, validate and load one report; errors are caught into the outcome."""
+    outcome, quads = prepare_source(source, base=base, validate=validate)
+    if outcome.ok:
+        try:
+            store.replace_graph(outcome.graph, quads)
+        except OSError as error:
+            outcome.graph, outcome.quads = None, 0
+            outcome.error = str(error) or error.__class__.__name__
     return outcome
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, base: str, validate: bool = True,
            progress: Callable[[Iterable[Source]], Iterable[Source]] | None = None) -> list[Outcome]:
-    """Ingest every report under `paths`; a failing report is reported and the rest go in."""
+    """Ingest every report under `paths`; a failing report is reported and the rest go in.
+
+    Reports are loaded in batches (`service.ingest_batch`), each report wholly or not at all.
+    """
+    from service.ingest_batch import ingest_batched
     from service.ontology import load_ontology
 
     load_ontology(store)
     sources = find_sources(paths)
     iterator = progress(sources) if progress else sources
-    return [ingest_source(store, source, base=base, validate=validate) for source in iterator]
+    return ingest_batched(store, iterator, base=base, validate=validate)

@@ -42,6 +42,14 @@ class Store(ABC):
     def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
         """Make `graph` hold exactly `quads` (their graph is set to `graph`), atomically."""
 
+    def replace_graphs(self, graphs: dict[str, list[Quad]]) -> None:
+        """`replace_graph` for each graph; each is replaced wholly or not at all.
+
+        Backends override this to load a batch faster (the embedded store bulk-loads it).
+        """
+        for graph, quads in graphs.items():
+            self.replace_graph(graph, quads)
+
     @abstractmethod
     def delete_graph(self, graph: str) -> None:
         """Remove a named graph and all it holds; no error if it is absent."""
