@@ -2,12 +2,14 @@
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _FOLD = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 MAX_LENGTH = 120
 
 
+@lru_cache(maxsize=1 << 16)  # names recur across reports: fold each once
 def slug(text: str) -> str:
     """`"Miejski Ośrodek Pomocy Społecznej w Suwałkach"` → `"miejski-osrodek-pomocy-spolecznej-w-suwalkach"`.
 

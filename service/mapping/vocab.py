@@ -7,14 +7,18 @@ class Namespace:
 
     def __init__(self, iri: str):
         self._iri = iri
+        self._terms: dict[str, NamedNode] = {}  # the mapping asks for the same terms all the time
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return NamedNode(self._iri + name)
+        return self[name]
 
     def __getitem__(self, name: str) -> NamedNode:
-        return NamedNode(self._iri + name)
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = NamedNode(self._iri + name)
+        return term
 
     def __str__(self) -> str:
         return self._iri
