@@ -89,7 +89,7 @@ SELECT ?s ?name ?given ?family ?honorific ?posts ?orgs ?reports WHERE {{
   OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?family) WHERE {{ ?s foaf:familyName ?_l }} GROUP BY ?s }}
   OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?honorific) WHERE {{ ?s schema:honorificPrefix ?_l }} GROUP BY ?s }}
   {_joined("?posts", f"?s org:holds ?_p . ?_p {_LABEL} ?_l {_PL}", "?_l")}
-  {_joined("?orgs", f"{{ ?s org:memberOf ?_o }} UNION {{ ?s org:holds/org:postIn ?_o }} ?_o {_LABEL} ?_l {_PL}", "?_l")}
+  {_joined("?orgs", f"?s a person:Person ; org:memberOf|(org:holds/org:postIn) ?_o . ?_o {_LABEL} ?_l {_PL}", "?_l")}
   {_joined("?reports", _REPORTS, "?_r")}
 }} ORDER BY ?s""")
 
