@@ -149,6 +149,36 @@ def test_event_profile_reads_as_a_programme(client):
     assert re.search(r"<dt>Kiedy</dt><dd class=\"date\">2019-06-05 – 2019-06-06", page)
 
 
+def test_event_programme_quotes_the_report_sentence_behind_each_fact(client):
+    page = html(client, "/id/event/konferencja-wyjsc-z-bezdomnosci-lokalne-strategie-i-mieszkania-wspierane-2019-06-05")
+    programme = page.split('id="programme-h"', 1)[1].split("</section>", 1)[0]
+    opened = re.search(r"<dt>otworzył</dt>\s*<dd>(.*?)</dd>", programme, re.S).group(1)
+    assert "/id/person/leszek-lewoc" in opened
+    quote = re.search(r'<details class="evidence"><summary>Zdanie z raportu.*?</summary>\s*'
+                      r'<blockquote cite="([^"]+)"><p>(.*?)</p>\s*<footer>(.*?)</footer>', opened, re.S)
+    assert quote, opened
+    sentence = unescape(re.sub(r"<[^>]+>", "", quote.group(2)))
+    assert re.search(r"\bLewoc\w*", sentence) and re.search(r"(?i)\b(otworz|otwar|rozpocz|otwier)\w*", sentence)
+    assert re.search(r"<mark>Leszek Lewoc</mark>", quote.group(2))  # the name marked
+    assert quote.group(1) == f"{BASE}/id/report/2019-suwalki-mops-bezdomnosc"
+    assert 'href="/id/report/2019-suwalki-mops-bezdomnosc">Wyjść z bezdomności. Konferencja w Suwałkach</a>' in quote.group(3)
+    # the welcome is quoted from its own sentence, not the opening one
+    welcomed = re.search(r"<dt>powitał</dt>\s*<dd>(.*?)</dd>", programme, re.S).group(1)
+    assert "Uczestników powitał" in welcomed and "Obrady otworzył" not in welcomed
+    # organisers and patrons carry theirs too, and so does the sub-event
+    assert programme.count('class="evidence"') >= 8
+    assert 'class="evidence"' in page.split('id="subs-h"', 1)[1]
+
+
+def test_person_profile_quotes_the_sentence_for_each_appearance(client):
+    page = html(client, "/id/person/leszek-lewoc")
+    appearances = page.split('id="appear-h"', 1)[1].split("</section>", 1)[0]
+    items = re.findall(r"<li>(.*?)</li>", appearances, re.S)
+    assert items and all('class="evidence"' in item for item in items)
+    opened = next(item for item in items if '<span class="role">otworzył</span>' in item)
+    assert re.search(r"<p>Obrady otworzył <mark>Leszek Lewoc</mark>", opened)
+
+
 def test_person_profile_lists_posts_and_dated_appearances(client):
     page = html(client, "/id/person/leszek-lewoc")
     assert "/id/post/dyrektor-miejski-osrodek-pomocy-spolecznej-w-suwalkach" in page.split('id="posts-h"')[1]

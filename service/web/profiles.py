@@ -11,6 +11,7 @@ from pyoxigraph import NamedNode
 from service.mapping.vocab import PROJECT
 from service.web import get_store
 from service.web.graphdata import PREFIXES, _label_pattern, _value
+from service.web.evidence import MAX_REPORTS, Evidence, kind_of, names_for
 from service.web.labels import current_language
 
 ROLE_NS = f"{PROJECT}role/"
@@ -26,6 +27,8 @@ class Link:
     note: str = ""
     date: str = ""
     extra: list = field(default_factory=list)
+    quote: object = None  # an evidence.Quote: the report sentence stating this fact
+    role: str = ""  # the role key, where the line is one participation
 
 
 def _role_key(iri: str | None) -> str:
@@ -34,6 +37,55 @@ def _role_key(iri: str | None) -> str:
 
 def _select(query: str) -> list[dict]:
     return get_store().select(PREFIXES + query)
+
+
+def _reports_of(events_pattern: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """({report: title}, {event: its reports}) for the events `?ev` that `events_pattern` binds."""
+    rows = _select(f"""
+SELECT DISTINCT ?ev ?r ?title WHERE {{ {events_pattern} ?ev dct:isReferencedBy ?r .
+  OPTIONAL {{ ?r dct:title ?title }} }} ORDER BY ?r""")
+    titles: dict[str, str] = {}
+    by_event: dict[str, list[str]] = {}
+    for r in rows:
+        titles.setdefault(_value(r, "r"), _value(r, "title") or _value(r, "r"))
+        by_event.setdefault(_value(r, "ev"), []).append(_value(r, "r"))
+    return titles, by_event
+
+
+def _alt_labels(pattern: str, var: str) -> dict[str, list[str]]:
+    rows = _select(f"SELECT DISTINCT {var} ?alt WHERE {{ {pattern} {var} skos:altLabel ?alt }}")
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(_value(r, var[1:]), []).append(_value(r, "alt"))
+    return out
+
+
+def _quote_lines(lines, names_of, reports_of) -> None:
+    """Set `quote` on each Link of `lines` ((link, role) pairs): the sentence of its reports that
+    states it. One text fetch per report, and none beyond evidence.MAX_REPORTS reports."""
+    titles = {}
+    for link, _ in lines:
+        for report in reports_of(link):
+            titles.setdefault(report[0], report[1])
+    if not titles or len(titles) > MAX_REPORTS:
+        return
+    evidence = Evidence(titles)
+    for link, role in lines:
+        link.quote = evidence.quote(names_of(link), role, [r for r, _ in reports_of(link)])
+
+
+def _name_of(node) -> str:
+    """The entity's Polish base-form name, for finding it in report text."""
+    rows = _select(f"""SELECT ?n WHERE {{ {{ {node} foaf:name ?n }} UNION {{ {node} skos:prefLabel ?n }} }} LIMIT 1""")
+    return _value(rows[0], "n") if rows else ""
+
+
+def _quote_appearances(events_pattern: str, links: list[Link], names) -> None:
+    """Each appearance (a Link to an event, with its role) with the sentence of that event's
+    reports that states it."""
+    titles, by_event = _reports_of(events_pattern)
+    _quote_lines([(link, link.role) for link in links], names,
+                 lambda link: [(r, titles[r]) for r in by_event.get(link.iri, [])])
 
 
 def person_profile(iri: str, lang: str) -> dict:
@@ -53,8 +105,12 @@ SELECT DISTINCT ?ev ?el ?start ?role ?rl ?via ?vl WHERE {{
   OPTIONAL {{ ?ev schema:startDate ?start }}
 }} ORDER BY DESC(STR(?start)) ?el""")
     appearances = [Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"), _value(r, "rl") or _role_key(_value(r, "role")),
-                        _value(r, "start") or "", [Link(_value(r, "via"), _value(r, "vl") or "")] if r.get("via") else [])
+                        _value(r, "start") or "", [Link(_value(r, "via"), _value(r, "vl") or "")] if r.get("via") else [],
+                        role=_role_key(_value(r, "role")))
                    for r in rows]
+    name = _name_of(node)
+    _quote_appearances(f"{{ ?p cv:hasParticipant {node} }} UNION {{ ?p kg:patronPerson {node} }} ?p kg:inEvent ?ev .",
+                       appearances, lambda link: names_for(name, "person", (), tuple(x.label for x in link.extra)))
     return {"posts": [Link(_value(r, "post"), _value(r, "pl") or _value(r, "post"), "",
                            extra=[Link(_value(r, "org"), _value(r, "ol") or "")] if r.get("org") else [])
                       for r in posts],
@@ -82,7 +138,11 @@ SELECT DISTINCT ?ev ?el ?start ?role ?rl WHERE {{
             continue
         seen.add(key)
         groups[group].append(Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"),
-                                  _value(r, "rl") or role, _value(r, "start") or ""))
+                                  _value(r, "rl") or role, _value(r, "start") or "", role=role))
+    own_names = names_for(_name_of(node), "organisation", tuple(_alt_labels(f"BIND({node} AS ?o)", "?o").get(iri, ())))
+    _quote_appearances(f"{{ ?p cv:hasParticipant {node} }} UNION {{ ?p cv:hasParticipant ?post . ?post org:postIn {node} . "
+                       f"?post a org:Post }} ?p kg:inEvent ?ev .",
+                       [link for links in groups.values() for link in links], lambda link: own_names)
     people = _select(f"""
 SELECT DISTINCT ?person ?name ?post ?pl WHERE {{
   {{ ?post org:postIn {node} . ?post org:heldBy ?person . {_label_pattern("?post", "pl", lang)} }}
@@ -167,12 +227,28 @@ SELECT DISTINCT ?ev ?who ?wl ?role ?rl ?person ?personl ?type WHERE {{
         roles = programme.get(ev, {})
         sub_events.append({"link": Link(ev, _value(r, "el") or ev, "", _value(r, "start") or ""),
                            "contributions": [(role, roles[role]) for role in CONTRIBUTION_ORDER if role in roles]})
+    _quote_event(node, programme, sub_events)
     return {"fact": fact,
             "places": [Link(_value(r, "p"), _value(r, "pl") or _value(r, "p"), "venue" if _value(r, "venue") == "true" else "")
                        for r in places],
             "themes": [Link(_value(r, "th"), _value(r, "tl") or _value(r, "th")) for r in themes],
             "organisers": own.get("organiser", []), "partners": own.get("partner", []),
             "patrons": patrons, "contributions": contributions, "sub_events": sub_events}
+
+
+def _quote_event(node, programme: dict, sub_events: list) -> None:
+    """Each programme line (and each sub-event) with the sentence of the event's reports stating it."""
+    events = f"{{ BIND({node} AS ?ev) }} UNION {{ {node} cv:subEvent ?ev }}"
+    titles, _ = _reports_of(events)
+    reports = list(titles)
+    alts = _alt_labels(f"{events} ?ev kg:participation ?p . ?p cv:hasParticipant ?who .", "?who")
+    lines = [(link, role) for roles in programme.values() for role, links in roles.items() for link in links]
+    lines += [(s["link"], None) for s in sub_events]
+
+    def names(link):
+        return names_for(link.label, kind_of(link.iri), tuple(alts.get(link.iri, ())), tuple(x.label for x in link.extra))
+
+    _quote_lines(lines, names, lambda link: [(r, titles[r]) for r in reports])
 
 
 def report_profile(iri: str, lang: str) -> dict:

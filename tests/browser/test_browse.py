@@ -95,6 +95,21 @@ def test_event_page_reads_as_a_programme(page, check_a11y):
     check_a11y(page)
 
 
+def test_the_sentence_behind_a_fact_opens_from_the_keyboard(page, check_a11y):
+    page.goto(EVENT)
+    opened = page.locator("dl.programme dd", has=page.get_by_role("link", name="Leszek Lewoc")).first
+    quote = opened.locator("details.evidence blockquote")
+    assert not quote.is_visible()
+    opened.locator("details.evidence summary").focus()
+    page.keyboard.press("Enter")
+    assert quote.is_visible()
+    assert "Obrady otworzył Leszek Lewoc" in quote.inner_text()
+    check_a11y(page)
+    quote.get_by_role("link", name="Wyjść z bezdomności. Konferencja w Suwałkach").click()
+    page.wait_for_url("**/id/report/2019-suwalki-mops-bezdomnosc")
+    assert page.problems == []
+
+
 def test_editor_runs_an_example_and_follows_a_result_link(page, check_a11y):
     page.goto("/editor")
     check_a11y(page)
