@@ -117,3 +117,36 @@ def test_pages_have_no_inline_script(client, path):
     for body in re.findall(r"<script\b(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.S):
         assert not body.strip() or body.strip().startswith("{"), f"inline script on {path}"
     assert not re.search(r"\son[a-z]+\s*=", html), "an inline event handler"
+
+
+HOSTILE_IRIS = ("javascript:alert(4)", "JavaScript:alert(5)", "data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==",
+                "vbscript:msgbox(7)")
+
+
+@pytest.fixture(scope="module")
+def hostile_iri_client(tmp_path_factory):
+    """The demo report, plus statements whose objects are IRIs of schemes a link must not use."""
+    from service.ingest import ingest
+    from service.store import open_store
+    from service.web import create_app
+    records = tmp_path_factory.mktemp("iri-records")
+    shutil.copy(DEMO_RECORDS / "2014-lublin-rops-ekonomia-spoleczna.json", records)
+    store = open_store(str(tmp_path_factory.mktemp("iri-store") / "store"))
+    assert all(o.ok for o in ingest(store, [records], base=BASE, validate=False))
+    report = f"{BASE}/id/report/2014-lublin-rops-ekonomia-spoleczna"
+    objects = " , ".join(f"<{iri}>" for iri in HOSTILE_IRIS + ("https://example.org/ok", "http://example.org/fine"))
+    store.update(f"INSERT DATA {{ GRAPH <{report}> {{ <{report}> <http://purl.org/dc/terms/relation> {objects} }} }}")
+    return create_app({"BASE": BASE, "TESTING": True}, store=store).test_client()
+
+
+def test_only_http_and_local_iris_become_links(hostile_iri_client):
+    response = hostile_iri_client.get("/id/report/2014-lublin-rops-ekonomia-spoleczna")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs
+    for href in hrefs:
+        assert href.startswith(("/", "#", "http://", "https://", "?")), href
+    for iri in HOSTILE_IRIS:  # still shown, as text
+        assert re.search(rf'<span class="iri">{re.escape(iri)}</span>', html), iri
+    assert 'href="https://example.org/ok"' in html and 'href="http://example.org/fine"' in html
