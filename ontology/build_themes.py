@@ -2,11 +2,13 @@
 
     python ontology/build_themes.py [path/to/themes.tsv]
 
-Run once when themes.tsv changes; the Turtle file is committed. The EuroVoc links were made by
-hand: every theme gets skos:broadMatch to the EuroVoc *domain* it falls under (the 21 domain IRIs
-http://eurovoc.europa.eu/100142…100162 are certain), and an editorial note names the EuroVoc
-descriptor it most likely matches. Descriptor IRIs (skos:exactMatch / closeMatch) are left out
-until each is checked against EuroVoc itself: a wrong exactMatch is worse than none.
+Run once when themes.tsv or eurovoc.tsv changes; the Turtle file is committed. The EuroVoc links
+were made by hand: every theme gets skos:broadMatch to the EuroVoc *domain* it falls under (the 21
+domain IRIs http://eurovoc.europa.eu/100142…100162 are certain), and skos:exactMatch /
+skos:closeMatch to the EuroVoc descriptors listed for it in ontology/eurovoc.tsv (theme, relation,
+EuroVoc IRI, English label, source). Each descriptor id there was read next to its English label in
+the source named; exactMatch only where the descriptor means the same thing as the theme. A theme
+with no row keeps its domain broadMatch and an editorial note saying why nothing fits.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEFAULT_TSV = HERE.parent.parent / "shared" / "corpus" / "themes.tsv"
 OUT = HERE / "themes.ttl"
+EUROVOC_TSV = HERE / "eurovoc.tsv"
 
 EUROVOC = "http://eurovoc.europa.eu/"
 DOMAINS = {  # EuroVoc domains (microthesaurus groups), by IRI
@@ -24,39 +27,46 @@ DOMAINS = {  # EuroVoc domains (microthesaurus groups), by IRI
     "law": "100145", "social-questions": "100149", "education": "100150",
 }
 
-#: theme id → (EuroVoc domains it falls under, the descriptor to confirm for an exact match)
+#: theme id → (EuroVoc domains it falls under, the editorial note saying why nothing fits: only for
+#: a theme with no descriptor in eurovoc.tsv)
 EUROVOC_MAP: dict[str, tuple[tuple[str, ...], str]] = {
-    "deinstytucjonalizacja": (("social-questions",), "social services (community-based care)"),
-    "uslugi-spoleczne": (("social-questions",), "social services"),
-    "praca-socjalna": (("social-questions",), "social work"),
-    "wsparcie-rodziny": (("social-questions",), "family policy"),
-    "piecza-zastepcza": (("social-questions",), "child protection"),
-    "przeciwdzialanie-przemocy": (("social-questions",), "domestic violence"),
-    "bezdomnosc": (("social-questions",), "homelessness"),
-    "polityka-senioralna": (("social-questions",), "elderly person"),
-    "niepelnosprawnosc": (("social-questions",), "disabled person"),
-    "ekonomia-spoleczna": (("social-questions",), "social economy"),
-    "integracja-spoleczna": (("social-questions",), "social integration"),
-    "ubostwo": (("social-questions",), "poverty"),
-    "prawo-pomocy-spolecznej": (("social-questions", "law"), "social-security legislation"),
-    "migracje-uchodzcy": (("social-questions",), "refugee"),
-    "zdrowie-psychiczne": (("social-questions",), "mental health"),
-    "uzaleznienia": (("social-questions",), "drug addiction"),
-    "dzieci-i-mlodziez": (("social-questions",), "child"),
-    "edukacja-wlaczajaca": (("education",), "inclusive education"),
-    "domy-pomocy-spolecznej": (("social-questions",), "residential care home"),
-    "zarzadzanie-pomoca-spoleczna": (("social-questions", "politics"), "social services"),
-    "wspolpraca-miedzynarodowa": (("international-relations",), "international cooperation"),
-    "fundusze-europejskie": (("european-union",), "European Social Fund"),
-    "organizacje-pozarzadowe": (("social-questions",), "non-governmental organisation"),
-    "mieszkalnictwo": (("social-questions",), "housing"),
+    "deinstytucjonalizacja": (("social-questions",), "No EuroVoc descriptor for deinstitutionalisation;"
+                              " nearest are social services, long-term care, home care"),
+    "uslugi-spoleczne": (("social-questions",), ""),
+    "praca-socjalna": (("social-questions",), ""),
+    "wsparcie-rodziny": (("social-questions",), ""),
+    "piecza-zastepcza": (("social-questions",), ""),
+    "przeciwdzialanie-przemocy": (("social-questions",), ""),
+    "bezdomnosc": (("social-questions",), ""),
+    "polityka-senioralna": (("social-questions",), ""),
+    "niepelnosprawnosc": (("social-questions",), ""),
+    "ekonomia-spoleczna": (("social-questions",), ""),
+    "integracja-spoleczna": (("social-questions",), ""),
+    "ubostwo": (("social-questions",), ""),
+    "prawo-pomocy-spolecznej": (("social-questions", "law"), ""),
+    "migracje-uchodzcy": (("social-questions",), ""),
+    "zdrowie-psychiczne": (("social-questions",), ""),
+    "uzaleznienia": (("social-questions",), ""),
+    "dzieci-i-mlodziez": (("social-questions",), ""),
+    "edukacja-wlaczajaca": (("education",), ""),
+    "domy-pomocy-spolecznej": (("social-questions",), "No EuroVoc descriptor for residential care homes;"
+                               " nearest are care for the elderly, long-term care,"
+                               " care of people with disabilities"),
+    "zarzadzanie-pomoca-spoleczna": (("social-questions", "politics"),
+                                     "No EuroVoc descriptor for the management of social assistance;"
+                                     " nearest are social services, public administration, management"),
+    "wspolpraca-miedzynarodowa": (("international-relations",), ""),
+    "fundusze-europejskie": (("european-union",), ""),
+    "organizacje-pozarzadowe": (("social-questions",), ""),
+    "mieszkalnictwo": (("social-questions",), ""),
 }
 
 HEADER = """\
 # The theme scheme of konferencje-kg: what a conference is about (dct:subject).
-# GENERATED by ontology/build_themes.py from corpus/themes.tsv: edit those, not this file.
-# EuroVoc links were made by hand: skos:broadMatch to the EuroVoc domain; the descriptor named in
-# each skos:editorialNote is to be confirmed before it becomes a skos:exactMatch.
+# GENERATED by ontology/build_themes.py from corpus/themes.tsv and ontology/eurovoc.tsv: edit
+# those, not this file.
+# EuroVoc links were made by hand: skos:broadMatch to the EuroVoc domain, and skos:exactMatch /
+# skos:closeMatch to the EuroVoc descriptors in ontology/eurovoc.tsv (with the source of each id).
 
 @prefix theme: <https://w3id.org/konferencje-kg/theme/> .
 @prefix skos:  <http://www.w3.org/2004/02/skos/core#> .
@@ -79,16 +89,37 @@ def _lit(text: str, lang: str) -> str:
     return f'"{escaped}"@{lang}'
 
 
-def build(tsv: Path) -> str:
+RELATIONS = ("exactMatch", "closeMatch")
+
+
+def read_eurovoc(tsv: Path = EUROVOC_TSV) -> dict[str, list[dict[str, str]]]:
+    """eurovoc.tsv by theme id: its rows (relation, eurovoc IRI, label_en, source), in file order."""
+    out: dict[str, list[dict[str, str]]] = {}
+    for r in csv.DictReader(tsv.open(encoding="utf-8"), delimiter="\t"):
+        if r["relation"] not in RELATIONS:
+            raise SystemExit(f"eurovoc.tsv: relation {r['relation']!r} is not one of {RELATIONS}")
+        if not r["eurovoc"].startswith(EUROVOC) or not r["eurovoc"][len(EUROVOC):]:
+            raise SystemExit(f"eurovoc.tsv: {r['eurovoc']!r} is not a EuroVoc IRI")
+        if not r["label_en"] or not r["source"]:
+            raise SystemExit(f"eurovoc.tsv: {r['eurovoc']} needs its English label and source")
+        out.setdefault(r["theme"], []).append(r)
+    return out
+
+
+def build(tsv: Path, eurovoc_tsv: Path = EUROVOC_TSV) -> str:
     rows = list(csv.DictReader(tsv.open(encoding="utf-8"), delimiter="\t"))
     missing = {r["id"] for r in rows} - EUROVOC_MAP.keys()
     if missing:
         raise SystemExit(f"no EuroVoc mapping for: {', '.join(sorted(missing))}")
+    descriptors = read_eurovoc(eurovoc_tsv)
+    unknown = descriptors.keys() - {r["id"] for r in rows}
+    if unknown:
+        raise SystemExit(f"eurovoc.tsv names themes not in themes.tsv: {', '.join(sorted(unknown))}")
     out = [HEADER]
     out.append("<https://w3id.org/konferencje-kg/theme> skos:hasTopConcept "
                + " , ".join(f"theme:{r['id']}" for r in rows) + " .\n")
     for r in rows:
-        domains, descriptor = EUROVOC_MAP[r["id"]]
+        domains, no_match = EUROVOC_MAP[r["id"]]
         lines = [
             f"theme:{r['id']}",
             "    a skos:Concept ;",
@@ -98,8 +129,20 @@ def build(tsv: Path) -> str:
             f"    skos:prefLabel {_lit(r['pl'], 'pl')} , {_lit(r['en'], 'en')} ;",
             f"    skos:scopeNote {_lit(r['scope'], 'en')} ;",
             "    skos:broadMatch " + " , ".join(f"<{EUROVOC}{DOMAINS[d]}>" for d in domains) + " ;",
-            f"    skos:editorialNote {_lit('EuroVoc descriptor to confirm for skos:exactMatch: ' + descriptor, 'en')} .",
         ]
+        mapped = descriptors.get(r["id"], [])
+        for rel in RELATIONS:
+            iris = [d["eurovoc"] for d in mapped if d["relation"] == rel]
+            if iris:
+                lines.append(f"    skos:{rel} " + " , ".join(f"<{i}>" for i in iris) + " ;")
+        if not mapped and not no_match:
+            raise SystemExit(f"{r['id']}: no descriptor in eurovoc.tsv and no note saying why")
+        if mapped:
+            note = "EuroVoc descriptors, from ontology/eurovoc.tsv: " + "; ".join(
+                f"{d['label_en']} ({d['relation']})" for d in mapped)
+        else:
+            note = no_match
+        lines.append(f"    skos:editorialNote {_lit(note, 'en')} .")
         out.append("\n".join(lines) + "\n")
     return "\n".join(out)
 

@@ -147,6 +147,37 @@ def test_themes_map_to_eurovoc(graphs):
         assert matches and all(str(m).startswith("http://eurovoc.europa.eu/") for m in matches), concept
 
 
+EUROVOC_TSV = ROOT / "ontology" / "eurovoc.tsv"
+EUROVOC_DOMAINS = {f"http://eurovoc.europa.eu/{n}" for n in range(100142, 100163)}
+
+
+def test_theme_descriptor_matches_are_the_eurovoc_tsv(graphs):
+    g = graphs[THEME_SCHEME]
+    rows = list(csv.DictReader(EUROVOC_TSV.open(encoding="utf-8"), delimiter="\t"))
+    concepts = {str(c).rsplit("/", 1)[1] for c in g.subjects(SKOS.inScheme, URIRef(THEME_SCHEME))}
+    in_tsv = {(r["theme"], r["relation"], r["eurovoc"]) for r in rows}
+    assert len(in_tsv) == len(rows), "duplicate rows in eurovoc.tsv"
+    for r in rows:
+        assert r["theme"] in concepts, r
+        assert r["relation"] in ("exactMatch", "closeMatch"), r
+        assert r["label_en"] and r["source"], r
+    in_ttl = set()
+    for concept in g.subjects(SKOS.inScheme, URIRef(THEME_SCHEME)):
+        theme = str(concept).rsplit("/", 1)[1]
+        for relation in ("exactMatch", "closeMatch"):
+            for target in g.objects(concept, SKOS[relation]):
+                # a descriptor IRI, never a domain (those are the broadMatch)
+                assert str(target).startswith("http://eurovoc.europa.eu/"), (theme, target)
+                assert str(target) not in EUROVOC_DOMAINS, (theme, target)
+                in_ttl.add((theme, relation, str(target)))
+    assert in_ttl == in_tsv
+    # exactMatch is transitive: two themes exactly matching one descriptor would be one theme
+    exact = [r["eurovoc"] for r in rows if r["relation"] == "exactMatch"]
+    assert len(exact) == len(set(exact))
+    for concept in g.subjects(SKOS.inScheme, URIRef(THEME_SCHEME)):
+        assert set(g.objects(concept, SKOS.broadMatch)) & {URIRef(d) for d in EUROVOC_DOMAINS}, concept
+
+
 def test_roles_cover_the_mapping():
     ids = set(role_labels())
     assert set(CONTRIBUTION_ROLES.values()) | set(PATRON_ROLES.values()) | {"organiser", "partner"} <= ids
