@@ -1,0 +1,69 @@
+"""What the bench scripts share: corpora, running `kg` as a child with its peak memory, timing."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+KG = str(Path(sys.executable).with_name("kg"))
+BASE = "http://127.0.0.1:8000"
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def corpus(size: int, seed: int = 1) -> Path:
+    """The records folder of the synthetic corpus of `size` reports (generated once, then kept)."""
+    from generate import write
+    return write(size, OUT / f"corpus-{size}" if seed == 1 else OUT / f"corpus-{size}-s{seed}", seed)
+
+
+def run_child(args: list[str], **kwargs) -> tuple[float, int]:
+    """Run a command to its end: (wall seconds, peak resident memory in MB). Fails loudly."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, **kwargs)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{args[:3]} exited with {process.returncode}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def child_peak_mb(pid: int) -> int:
+    """The peak resident memory of a running process (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def sizes(text: str) -> list[int]:
+    """'1k,10k,100k' → [1000, 10000, 100000]."""
+    return [int(float(s.lower().replace("k", "e3").replace("m", "e6"))) for s in text.split(",")]
+
+
+def emit(figures: dict) -> None:
+    """One JSON line per figure set, for bench/README.md tables and for machines."""
+    print(json.dumps(figures, ensure_ascii=False), flush=True)

@@ -1,0 +1,122 @@
+"""Ingest throughput of `kg ingest` over record files, next to pyoxigraph's own bulk load of the
+same quads (the limit), measured in one run, side by side.
+
+    python bench/ingest.py --sizes 1k,10k            # develop
+    python bench/ingest.py --sizes 1k,10k,100k       # the figures in bench/README.md
+
+For each size: `kg ingest DIR --no-validate` into a fresh store (a child process: wall time, peak
+memory), then `bulk_load` of the N-Quads of the same records into another fresh store (a child
+too), then the pySHACL validation rate on a sample (what `kg ingest` without --no-validate adds
+per report), and the per-report path's rate on a sample. The loaded store is kept as bench/out/store-SIZE for bench/sparql.py and pages.py.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import BASE, KG, OUT, corpus, emit, run_child, sizes
+
+RAW_LOAD = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)
+store.flush()
+"""
+
+
+def write_nquads(records: Path, target: Path) -> int:
+    """The quads `kg ingest` would write for these records, as one N-Quads file; their count."""
+    import pyoxigraph as ox
+
+    from service.ingest import find_sources, prepare_source
+    count = 0
+    with target.open("wb") as out:
+        for source in find_sources([records]):
+            outcome, quads = prepare_source(source, base=BASE, validate=False)
+            if not outcome.ok:
+                raise SystemExit(f"{source.name}: {outcome.error}")
+            ox.serialize(quads, out, ox.RdfFormat.N_QUADS)
+            count += len(quads)
+    return count
+
+
+def shacl_rate(records: Path, sample: int) -> float:
+    """Reports per second that pySHACL validation (service.validate) checks, over a sample."""
+    from service.ingest import find_sources, prepare_source
+    from service.validate import validate_quads
+    prepared = [prepare_source(s, base=BASE, validate=False) for s in find_sources([records])[:sample]]
+    validate_quads(prepared[0][0].graph, prepared[0][1])  # shapes parsed once, outside the timing
+    started = time.perf_counter()
+    for outcome, quads in prepared:
+        validate_quads(outcome.graph, quads)
+    return len(prepared) / (time.perf_counter() - started)
+
+
+def per_report_rate(records: Path, sample: int) -> float:
+    """Reports per second of the per-report path (`ingest_source`: one SPARQL update each, the
+    way `kg ingest` loaded before batching), without validation, into a fresh store."""
+    from service.ingest import find_sources, ingest_source
+    from service.store import open_store
+    target = OUT / "per-report-store"
+    shutil.rmtree(target, ignore_errors=True)
+    store = open_store(str(target))
+    sources = find_sources([records])[:sample]
+    started = time.perf_counter()
+    for source in sources:
+        ingest_source(store, source, base=BASE, validate=False)
+    store.close()
+    elapsed = time.perf_counter() - started
+    shutil.rmtree(target, ignore_errors=True)
+    return len(sources) / elapsed
+
+
+def bench(size: int, shacl_sample: int, per_report_sample: int) -> dict:
+    records = corpus(size)
+    store = OUT / f"store-{size}"
+    raw_store = OUT / f"raw-{size}"
+    nquads = OUT / f"quads-{size}.nq"
+    for path in (store, raw_store):
+        shutil.rmtree(path, ignore_errors=True)
+    quads = write_nquads(records, nquads)
+
+    ingest_s, ingest_mb = run_child(
+        [KG, "ingest", str(records), "--store", str(store), "--no-validate"],
+        env={**os.environ, "KG_BASE": BASE}, stderr=subprocess.DEVNULL)
+    raw_s, raw_mb = run_child([sys.executable, "-c", RAW_LOAD, str(raw_store), str(nquads)])
+    shutil.rmtree(raw_store, ignore_errors=True)
+    nquads.unlink()
+    figures = {
+        "bench": "ingest", "reports": size, "quads": quads,
+        "ingest_s": round(ingest_s, 2), "ingest_records_per_s": round(size / ingest_s),
+        "ingest_quads_per_s": round(quads / ingest_s), "ingest_peak_mb": ingest_mb,
+        "bulk_load_s": round(raw_s, 2), "bulk_load_quads_per_s": round(quads / raw_s),
+        "bulk_load_peak_mb": raw_mb,
+        "ingest_vs_bulk_load": round(raw_s / ingest_s, 2),
+    }
+    if per_report_sample:
+        figures["per_report_records_per_s"] = round(per_report_rate(records, per_report_sample))
+    if shacl_sample:
+        figures["shacl_reports_per_s"] = round(shacl_rate(records, shacl_sample), 1)
+    return figures
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1k,10k")
+    parser.add_argument("--shacl-sample", type=int, default=100,
+                        help="reports validated with pySHACL to give its rate (0: skip)")
+    parser.add_argument("--per-report-sample", type=int, default=1000,
+                        help="reports loaded one update each, the path before batching (0: skip)")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    for size in sizes(args.sizes):
+        emit(bench(size, args.shacl_sample, args.per_report_sample))
+
+
+if __name__ == "__main__":
+    main()
