@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import BASE, DEMO_REPORTS, DEV_CORPUS, KG, free_port, oxigraph_serve, wait_for_port
+from support import BASE, DEMO_REPORTS, DEV_CORPUS, KG, kg_serve, oxigraph_serve
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,11 @@ def demo_store(demo_store_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(demo_store):
     from service.web import create_app
-    return create_app({"BASE": BASE, "STORE": demo_store.location, "TESTING": True}, store=demo_store)
+    app = create_app({"BASE": BASE, "STORE": demo_store.location, "TESTING": True}, store=demo_store)
+    yield app
+    runner = app.extensions.get("kg_query_runner")
+    if runner is not None:
+        runner.close()
 
 
 @pytest.fixture()
@@ -56,19 +60,8 @@ def live_server(demo_store_dir, tmp_path_factory):
     """`kg serve` as a real process on a free port, over a copy of the demo store."""
     copy = tmp_path_factory.mktemp("served") / "store"
     shutil.copytree(demo_store_dir, copy)
-    port = free_port()
-    process = subprocess.Popen([KG, "serve", "--store", str(copy), "--port", str(port)],
-                               env={**os.environ, "KG_BASE": BASE},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with kg_serve(copy) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,32 @@ def wait_for_port(port: int, process: subprocess.Popen | None = None, timeout: f
     raise TimeoutError(f"nothing listening on {port} after {timeout}s")
 
 
+def stop(process: subprocess.Popen, wait: float = 10) -> None:
+    """Ask a server process to stop; kill it if it does not within `wait` seconds."""
+    process.terminate()
+    try:
+        process.wait(wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def kg_serve(store: str | Path, *options: str, env: dict | None = None):
+    """A real `kg serve` process over `store` on a free port; yields (url, process)."""
+    import os
+
+    port = free_port()
+    process = subprocess.Popen([KG, "serve", "--store", str(store), "--port", str(port), *options],
+                               env={**os.environ, "KG_BASE": BASE, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        stop(process)
+
+
 @contextlib.contextmanager
 def oxigraph_serve(directory: Path, *options: str):
     """A real `oxigraph serve` (union default graph) on a free loopback port; yields (url, process)."""
@@ -52,10 +78,5 @@ def oxigraph_serve(directory: Path, *options: str):
         wait_for_port(port, process)
         yield f"http://127.0.0.1:{port}", process
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()

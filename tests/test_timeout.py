@@ -5,9 +5,7 @@ against a real `kg serve` process.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from support import BASE, KG, free_port, wait_for_port
+from support import kg_serve
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LIMIT = 1.5
@@ -42,19 +40,8 @@ def descendants(pid: int) -> set[int]:
 def server(demo_store_dir, tmp_path_factory):
     copy = tmp_path_factory.mktemp("timeout") / "store"
     shutil.copytree(demo_store_dir, copy)
-    port = free_port()
-    process = subprocess.Popen([KG, "serve", "--store", str(copy), "--port", str(port)],
-                               env={**os.environ, "KG_BASE": BASE, "KG_SPARQL_TIMEOUT": str(LIMIT)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for_port(port, process)
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with kg_serve(copy, env={"KG_SPARQL_TIMEOUT": str(LIMIT)}) as served:
+        yield served
 
 
 def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(server):

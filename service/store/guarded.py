@@ -34,6 +34,7 @@ import os
 import select
 import socket
 import signal
+import stat
 import struct
 import threading
 import time
@@ -219,7 +220,27 @@ class ForkingRunner:
         theirs.close()
         self._zygote = (pid, ours)
 
+    @staticmethod
+    def _close_inherited_channels(keep: int) -> None:
+        """Close the parent's pipes and sockets in the zygote.
+
+        The zygote lives as long as the app; holding the parent's channels open would keep their
+        other ends from ever seeing EOF (a child process of the parent waiting for its stdin to
+        close, say, would wait forever). Files stay open: the store reads them.
+        """
+        for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
+            fd = int(name)
+            if fd <= 2 or fd == keep:
+                continue
+            try:
+                mode = os.fstat(fd).st_mode
+            except OSError:
+                continue
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+                os.close(fd)
+
     def _zygote_main(self, sock: socket.socket) -> None:
+        self._close_inherited_channels(keep=sock.fileno())
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # workers are reaped by the kernel
         signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C in `kg serve` is the parent's
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
