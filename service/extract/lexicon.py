@@ -9,6 +9,8 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from service.tsv import read_tsv
+
 _DEFAULT = Path(__file__).resolve().parents[2] / "data" / "lexicon"
 
 
@@ -20,22 +22,10 @@ def lexicon_dir() -> Path:
 @lru_cache(maxsize=None)
 def table(name: str) -> tuple[dict, ...]:
     """Rows of `name`.tsv as dicts keyed by the header; missing file gives no rows."""
-    path = lexicon_dir() / f"{name}.tsv"
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return read_tsv(lexicon_dir() / f"{name}.tsv")
     except OSError:
         return ()
-    rows, header = [], None
-    for line in lines:
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if header is None:
-            header = cells
-            continue
-        cells += [""] * (len(header) - len(cells))
-        rows.append(dict(zip(header, cells)))
-    return tuple(rows)
 
 
 @lru_cache(maxsize=None)

@@ -6,17 +6,18 @@ project knows (`data/lexicon/post_titles.tsv`, first column) and those the recor
 from functools import lru_cache
 from pathlib import Path
 
+from service.tsv import read_tsv
+
 POST_TITLES_FILE = Path(__file__).resolve().parents[2] / "data" / "lexicon" / "post_titles.tsv"
 
 
 @lru_cache(maxsize=1)
 def known_post_titles() -> frozenset[str]:
     try:
-        lines = POST_TITLES_FILE.read_text(encoding="utf-8").splitlines()
+        rows = read_tsv(POST_TITLES_FILE)
     except OSError:
         return frozenset()
-    rows = [line for line in lines if line.strip() and not line.startswith("#")][1:]  # header
-    firsts = (row.split("\t", 1)[0].strip().lower() for row in rows)
+    firsts = (row["pattern"].lower() for row in rows)
     return frozenset(title for title in firsts if title and " " not in title)
 
 

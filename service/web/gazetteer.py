@@ -2,12 +2,11 @@
 and an outline of Poland for drawing a map without tiles."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from service.config import PROJECT_ROOT
+from service.tsv import read_tsv
 
 GAZETTEER_DIR = PROJECT_ROOT / "data" / "gazetteer"
 
@@ -28,21 +27,15 @@ class Voivodeship:
     en: str
 
 
-def _rows(path: Path):
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    return csv.DictReader(lines, delimiter="\t")
-
-
 @lru_cache(maxsize=None)
 def localities() -> dict[str, Locality]:
     return {r["slug"]: Locality(r["slug"], r["name"], r["voivodeship"], float(r["lat"]), float(r["lon"]))
-            for r in _rows(GAZETTEER_DIR / "places.tsv")}
+            for r in read_tsv(GAZETTEER_DIR / "places.tsv")}
 
 
 @lru_cache(maxsize=None)
 def voivodeships() -> dict[str, Voivodeship]:
-    return {r["key"]: Voivodeship(r["key"], r["pl"], r["en"]) for r in _rows(GAZETTEER_DIR / "voivodeships.tsv")}
+    return {r["key"]: Voivodeship(r["key"], r["pl"], r["en"]) for r in read_tsv(GAZETTEER_DIR / "voivodeships.tsv")}
 
 
 def places_in(voivodeship: str) -> list[str]:
