@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import socket
+import subprocess
 from collections import Counter
 import threading
 import time
@@ -13,7 +14,7 @@ from pyoxigraph import (
     BlankNode, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store as OxStore,
 )
 
-from support import BASE, DEMO_REPORTS, free_port, oxigraph_serve
+from support import BASE, DEMO_REPORTS, OXIGRAPH, free_port, oxigraph_serve, stop, wait_for_port
 from service.ingest import ingest
 from service.mapping import report_iri
 from service.store import QueryTimeout, StoreError, StoreUnavailable, open_store
@@ -170,6 +171,35 @@ def test_malformed_query_and_update_are_syntax_errors(backend):
         backend.query("SELEC * WHERE { ?s ?p ?o }")
     with pytest.raises(SyntaxError):
         backend.update("INSERT DATUM { }")
+
+
+def test_the_store_not_sparqlwrapper_says_query_or_update(backend):
+    """SPARQLWrapper guesses the operation from the first keyword it finds anywhere in the text
+    (here: ASK and ADD in comments); the remote store tells it instead."""
+    backend.update('PREFIX p: <http://p.test/> # ask nobody\n'
+                   'INSERT DATA { GRAPH <http://g.test/a> { <http://s.test/a> p:a "x" } }')
+    rows = backend.select("PREFIX p: <http://p.test/> # the address\nSELECT ?o WHERE { ?s p:a ?o }")
+    assert [r["o"].value for r in rows] == ["x"]
+    assert backend.ask("ASK { <http://s.test/a> ?p ?o }")
+    with pytest.raises(SyntaxError):
+        backend.query('INSERT DATA { <http://s.test/b> <http://p.test/b> "y" }')  # never run as an update
+    assert len(backend) == 1
+
+
+def test_endpoints_may_carry_their_own_parameters(tmp_path):
+    """A server without --union-default-graph, given it per request in the endpoint URL."""
+    port = free_port()
+    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process)
+        url = f"http://127.0.0.1:{port}"
+        store = open_store(url, query_endpoint=f"{url}/query?union-default-graph")
+        store.update('INSERT DATA { GRAPH <http://g.test/a> { <http://s.test/a> <http://p.test/a> "x" } }')
+        assert store.ask("ASK { <http://s.test/a> ?p ?o }")  # no GRAPH: the union default graph
+        assert not open_store(url).ask("ASK { <http://s.test/a> ?p ?o }")  # without the parameter
+    finally:
+        stop(process)
 
 
 # -- the remote backend's own failures ---------------------------------------------------------

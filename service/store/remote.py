@@ -1,6 +1,6 @@
 """A store on a standalone SPARQL server, spoken to only through standards.
 
-Queries and updates go through the SPARQL 1.1 Protocol (POST direct), a report's graph is replaced
+Queries and updates go through the SPARQL 1.1 Protocol, a report's graph is replaced
 with one Graph Store Protocol PUT (atomic on Oxigraph), and answers are parsed into the same
 pyoxigraph objects the embedded store returns, so callers cannot tell the backends apart.
 
@@ -9,19 +9,45 @@ does (`oxigraph serve --union-default-graph`; GraphDB and Virtuoso do it by defa
 `unionDefaultGraph`). Nothing is rewritten here: for an Oxigraph server started without the flag,
 the query endpoint can carry it instead: `KG_QUERY_ENDPOINT=http://host:7878/query?union-default-graph`.
 
-Plain HTTP through one urllib3 pool rather than SPARQLWrapper, which is no faster on loopback
-(bench/remote_store.py: 0.80 against 0.83 ms a small SELECT) but has one socket timeout for
-everything, no deadline for a whole answer, a stateful client object per query, and would hand
-back parsed dicts we would only turn back into pyoxigraph terms. The pool is thread-safe, keeps
-connections alive, has separate connect and read timeouts, and lets dumps stream.
+Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol, POST URL-encoded, so that an
+endpoint URL may carry its own parameters such as `?union-default-graph`); the Graph Store
+Protocol (PUT and DELETE of a report's graph) and the streamed dump stay plain HTTP through one
+urllib3 pool, which SPARQLWrapper does not speak. How SPARQLWrapper is used, and why:
+
+- one SPARQLWrapper object per call: it holds the query, its type and its settings, so it cannot
+  be shared between threads; creating one is cheap (a few dictionaries, no connection).
+- the store says whether the text is a query or an update (`queryString` and `queryType` are set
+  directly): SPARQLWrapper's own guess, a regular expression over the text, warns on text it cannot
+  classify, and takes the first of its keywords found anywhere in the text (no word boundaries),
+  so a query with, say, `address` or `download` before its form could go out as an update.
+- `timeout` is set as an attribute: `setTimeout` rounds down to whole seconds (0.5 s would be no
+  timeout at all). It is urllib's socket timeout, so it bounds connecting and each wait for data
+  (not a separate, shorter connect timeout as for the Graph Store requests); the deadline for the
+  whole answer is kept here, by reading the QueryResult's `response` in chunks and checking the
+  clock between them.
+- the answer is parsed here into pyoxigraph objects, not with `convert()` (dicts, or an rdflib graph).
+- SPARQLWrapper turns 400, 401, 404, 414 and 500 into its own exceptions, which keep the server's
+  words only inside their message: they are taken back from there for ours.
+- urllib opens a connection per request (no keep-alive) and honours `http_proxy`/`no_proxy`.
+  On loopback that costs about 0.5 ms a query against the kept-alive pool used before (an entity
+  page, 21 queries: 18 → 29 ms; bench/remote_store.py); over a network, a round trip more
+  (and a TLS handshake for https). `setUseKeepAlive()` would need the `keepalive` package and
+  installs a process-wide urllib opener, so it is not used.
 """
 from __future__ import annotations
 
+import ast
+import http.client
 import time
+import urllib.error
 from typing import BinaryIO, Iterable, Iterator
 from urllib.parse import urlencode
 
 import urllib3
+from SPARQLWrapper import INSERT, POST, SELECT, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError, EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong,
+)
 from urllib3.exceptions import (
     ConnectTimeoutError, HTTPError, NewConnectionError, ProtocolError, ReadTimeoutError,
 )
@@ -37,6 +63,9 @@ from service.store.base import QueryTimeout, Store, StoreError, StoreUnavailable
 QUERY_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
                 "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5")
 CHUNK = 1 << 16
+# The HTTP status behind each of SPARQLWrapper's exceptions (it raises urllib's HTTPError for others).
+WRAPPER_STATUS = ((QueryBadFormed, 400), (Unauthorized, 401), (EndPointNotFound, 404), (URITooLong, 414),
+                  (EndPointInternalError, 500))
 
 
 class RemoteStore(Store):
@@ -47,7 +76,8 @@ class RemoteStore(Store):
         """`url` is the server; the endpoints default to Oxigraph's ({url}/query, /update, /store).
 
         `timeout` (seconds) bounds each whole query and each wait for an answer; `connect_timeout`
-        (default: the smaller of 5 s and `timeout`) bounds opening a connection.
+        (default: the smaller of 5 s and `timeout`) bounds opening a connection for a Graph Store
+        request or a dump (a query's or an update's connection is bounded by `timeout`).
         """
         self.location = url.rstrip("/")
         self.query_endpoint = query_endpoint or f"{self.location}/query"
@@ -64,7 +94,7 @@ class RemoteStore(Store):
     def _request(self, method: str, url: str, *, what: str, body: bytes | None = None,
                  headers: dict | None = None, timeout: float | None = None, stream: bool = False,
                  idempotent: bool = True) -> urllib3.BaseHTTPResponse:
-        """One HTTP exchange; every transport failure becomes a StoreError naming the server.
+        """One Graph Store Protocol exchange; every transport failure becomes a StoreError naming the server.
 
         A connection the server has closed while idle in the pool shows up as a ProtocolError
         before any answer: idempotent requests are sent once more on a fresh connection.
@@ -83,9 +113,6 @@ class RemoteStore(Store):
                     f"the SPARQL server at {self.location} did not accept a connection within "
                     f"{limits.connect_timeout:g} s") from error
             except ReadTimeoutError as error:
-                if what == "query":
-                    raise QueryTimeout(
-                        f"the query took longer than {read:g} s on the SPARQL server at {self.location}") from error
                 raise StoreUnavailable(
                     f"the SPARQL server at {self.location} did not answer within {read:g} s ({what})") from error
             except ProtocolError as error:
@@ -97,38 +124,78 @@ class RemoteStore(Store):
                 raise StoreUnavailable(f"the SPARQL server at {self.location} failed ({what}): {error}") from error
         raise AssertionError("unreachable")
 
-    def _check(self, response: urllib3.BaseHTTPResponse, what: str, *, syntax: bool = False) -> None:
-        """Raise for a non-2xx answer: 400 on a query or update is the caller's SyntaxError."""
-        status = response.status
-        if 200 <= status < 300:
-            return
-        message = _message(response)
+    def _check(self, response: urllib3.BaseHTTPResponse, what: str) -> None:
+        """Raise for a non-2xx answer to a Graph Store request."""
+        if not 200 <= response.status < 300:
+            try:
+                body = response.data
+            except Exception:  # noqa: BLE001 - the body is only decoration for the message
+                body = b""
+            raise self._refusal(response.status, _message(body), what)
+
+    def _refusal(self, status: int, message: str, what: str, *, syntax: bool = False) -> Exception:
+        """The error for a non-2xx answer: 400 on a query or update is the caller's SyntaxError."""
         if status == 400 and syntax:
-            raise SyntaxError(message or "the server rejected it as malformed")
+            return SyntaxError(message or "the server rejected it as malformed")
         if "timeout" in message.lower() or "cancelled" in message.lower() or status == 504:
-            raise QueryTimeout(f"the SPARQL server at {self.location} stopped the {what}: {message}")
+            return QueryTimeout(f"the SPARQL server at {self.location} stopped the {what}: {message}")
         hint = ""
         if status in (404, 405):
             hint = (" (is the endpoint right? set KG_QUERY_ENDPOINT, KG_UPDATE_ENDPOINT or "
                     "KG_GSP_ENDPOINT for servers that name them differently)")
         kind = "failed" if status >= 500 else "refused"
-        raise StoreUnavailable(
+        return StoreUnavailable(
             f"the SPARQL server at {self.location} {kind} the {what}: HTTP {status} {message}{hint}".rstrip())
+
+    def _sparql(self, endpoint: str, text: str, *, update: bool, timeout: float) -> http.client.HTTPResponse:
+        """Send one SPARQL 1.1 Protocol operation through SPARQLWrapper; the unread HTTP response.
+
+        Every failure becomes a StoreError naming the server (QueryTimeout for a query that is not
+        answered in time), or a SyntaxError with the server's message for a 400.
+        """
+        what = "update" if update else "query"
+        client = SPARQLWrapper(endpoint)  # its update endpoint is the same: where this call sends
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setOnlyConneg(True)  # no format=/output=/results= parameters, only the Accept header
+        client.queryString = text
+        client.queryType = INSERT if update else SELECT  # "an update" / "a query": see the module docstring
+        client.timeout = timeout  # not setTimeout(), which rounds down to whole seconds
+        if not update:
+            client.addCustomHttpHeader("Accept", QUERY_ACCEPT)  # every query form, not only SELECT's
+        try:
+            return client.query().response
+        except SPARQLWrapperException as error:
+            status = next((code for kind, code in WRAPPER_STATUS if isinstance(error, kind)), 0)
+            raise self._refusal(status, _wrapped_message(error), what, syntax=True) from error
+        except urllib.error.HTTPError as error:
+            raise self._refusal(error.code, _message(error.read()), what, syntax=True) from error
+        except urllib.error.URLError as error:  # before the request was sent: connecting
+            if isinstance(error.reason, TimeoutError):
+                raise StoreUnavailable(
+                    f"the SPARQL server at {self.location} did not accept a connection within {timeout:g} s") from error
+            raise StoreUnavailable(
+                f"the SPARQL server at {self.location} is not reachable ({_reason(error)})") from error
+        except TimeoutError as error:  # sent, and no answer in time
+            if not update:
+                raise QueryTimeout(
+                    f"the query took longer than {timeout:g} s on the SPARQL server at {self.location}") from error
+            raise StoreUnavailable(
+                f"the SPARQL server at {self.location} did not answer within {timeout:g} s (update)") from error
+        except (http.client.HTTPException, OSError) as error:
+            raise StoreUnavailable(
+                f"the SPARQL server at {self.location} dropped the connection ({what}): {_reason(error)}") from error
 
     # -- Store ----------------------------------------------------------------------------
 
     def query(self, sparql: str, *, timeout: float | None = None):
         limit = self.timeout if timeout is None else float(timeout)
         deadline = time.monotonic() + limit
-        response = self._request(
-            "POST", self.query_endpoint, what="query", body=sparql.encode("utf-8"), timeout=limit,
-            stream=True,
-            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": QUERY_ACCEPT})
+        response = self._sparql(self.query_endpoint, sparql, update=False, timeout=limit)
         try:
-            self._check(response, "query", syntax=True)
             body = _read_until(response, deadline, limit, self.location)
         finally:
-            response.release_conn()
+            response.close()
         return self._parse_result(body, response.headers.get("Content-Type", ""))
 
     def _parse_result(self, body: bytes, content_type: str):
@@ -160,10 +227,7 @@ class RemoteStore(Store):
             "which is neither SPARQL results nor RDF")
 
     def update(self, sparql: str) -> None:
-        response = self._request(
-            "POST", self.update_endpoint, what="update", body=sparql.encode("utf-8"), idempotent=False,
-            headers={"Content-Type": "application/sparql-update; charset=utf-8"})
-        self._check(response, "update", syntax=True)
+        self._sparql(self.update_endpoint, sparql, update=True, timeout=self.timeout).close()
 
     def _graph_url(self, graph: str) -> str:
         separator = "&" if "?" in self.gsp_endpoint else "?"
@@ -272,28 +336,33 @@ class RemoteStore(Store):
         self._http.clear()
 
 
-def _read_until(response, deadline: float, limit: float, location: str) -> bytes:
+def _read_until(response: http.client.HTTPResponse, deadline: float, limit: float, location: str) -> bytes:
     """The whole body, or QueryTimeout once the query's time is up (each read also has a timeout)."""
     chunks = []
     try:
-        for chunk in response.stream(CHUNK):
+        while chunk := response.read1(CHUNK):
             chunks.append(chunk)
             if time.monotonic() > deadline:
                 raise QueryTimeout(f"the query took longer than {limit:g} s on the SPARQL server at {location}")
-    except ReadTimeoutError as error:
+    except TimeoutError as error:
         raise QueryTimeout(f"the query took longer than {limit:g} s on the SPARQL server at {location}") from error
-    except (ProtocolError, HTTPError) as error:
+    except (http.client.HTTPException, OSError) as error:
         raise StoreUnavailable(f"the SPARQL server at {location} broke off its answer: {_reason(error)}") from error
     return b"".join(chunks)
 
 
-def _message(response) -> str:
+def _message(body: bytes) -> str:
     """The server's own words about an error, short."""
+    return " ".join(body.decode("utf-8", "replace").split())[:500]
+
+
+def _wrapped_message(error: SPARQLWrapperException) -> str:
+    """The server's words that SPARQLWrapper read and kept only as a repr at the end of its message."""
+    _, found, body = str(error).partition("\n\nResponse:\n")
     try:
-        text = response.data.decode("utf-8", "replace")
-    except Exception:  # noqa: BLE001 - the body is only decoration for the message
-        return ""
-    return " ".join(text.split())[:500]
+        return _message(ast.literal_eval(body)) if found else ""
+    except (ValueError, SyntaxError, AttributeError):
+        return _message(body.encode())
 
 
 def _reason(error: Exception) -> str:
