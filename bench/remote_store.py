@@ -4,8 +4,8 @@
     python bench/remote_store.py [--rounds N] [--serve]
 
 Starts its own `oxigraph serve --union-default-graph` on a free loopback port and measures:
-a small SELECT (embedded; RemoteStore over a kept-alive urllib3 pool; SPARQLWrapper, which opens
-a connection per query), a CONSTRUCT, the home page and an entity page through the Flask test
+a small SELECT (embedded; RemoteStore, whose queries go through SPARQLWrapper with a connection
+per query; bare SPARQLWrapper), a CONSTRUCT, the home page and an entity page through the Flask test
 client, re-ingesting one report (a Graph Store PUT) and a full N-Quads dump. With --serve it also
 runs `kg serve` with 1 and 2 processes on the remote store and times 4 concurrent clients.
 """
