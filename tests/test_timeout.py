@@ -94,3 +94,42 @@ def test_concurrent_runaway_queries_all_time_out(server):
         thread.join()
     assert results == [503, 503, 503]
     assert requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=10).status_code == 200
+
+
+def test_a_blocked_worker_is_replaced_and_the_query_answered(tmp_path):
+    """A worker that sits blocked (here: stopped) is not mistaken for a long query: a new zygote
+    and worker answer the query, well before the time limit."""
+    import json
+    import os
+    import signal
+
+    from pyoxigraph import QueryResultsFormat
+
+    from service.store import open_store
+    from service.store.guarded import STUCK_AFTER, ForkingRunner, Writers
+
+    store = open_store(str(tmp_path / "store"))
+    store.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }")
+    runner = ForkingRunner(store)
+    fork_worker = runner._fork_worker
+    stopped = []
+
+    def first_worker_stopped():
+        pid, request_fd, answer_fd = fork_worker()
+        if not stopped:
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+        return pid, request_fd, answer_fd
+
+    runner._fork_worker = first_worker_stopped
+    try:
+        started = time.monotonic()
+        answer = runner.run("ASK { <urn:a> <urn:b> <urn:c> }",
+                            Writers(QueryResultsFormat.JSON, None, {"graph": "no"}),
+                            timeout=20, max_bytes=10_000)
+        elapsed = time.monotonic() - started
+    finally:
+        runner.close()
+        store.close()
+    assert stopped and json.loads(answer.body)["boolean"] is True
+    assert STUCK_AFTER <= elapsed < 20

@@ -14,6 +14,13 @@ be unsafe: fork() copies only the forking thread, so a RocksDB lock that another
 being rendered) held at that instant would stay locked in the child for ever — measured here:
 about one worker in a thousand hung so. The zygote never runs a query, so it holds no lock.
 
+The zygote has one Python thread, but the store has threads of its own (RocksDB flushes and
+compacts in the background, for instance after a bulk load): if one of them holds a lock when
+the zygote is forked, every worker of that zygote blocks on it. So a worker that has answered
+nothing after STUCK_AFTER seconds while using almost no CPU is taken for blocked, not busy: it
+is killed, a new zygote is forked, and the query runs again (a few times at most, within its
+own time limit).
+
 A worker sees the store as it was when the zygote was forked. Nothing else can write to it
 meanwhile: the directory is locked by this process. A write made through this process (an
 authorised SPARQL Update) calls `invalidate()`, which forks a new zygote — the one fork taken
@@ -196,6 +203,27 @@ class _PipeWriter(io.RawIOBase):
 _BODY_ERROR = 0xFFFFFFFF
 
 
+#: A worker that has sent nothing after STUCK_AFTER seconds and used less than STUCK_CPU seconds
+#: of CPU is blocked, not evaluating: it is replaced (with a new zygote) up to STUCK_RETRIES times.
+STUCK_AFTER = 2.0
+STUCK_CPU = 0.05
+STUCK_RETRIES = 3
+
+
+class _WorkerStuck(Exception):
+    """A worker waits on a lock inherited in a locked state (see ForkingRunner.run)."""
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far, from /proc; None if unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class ForkingRunner:
     """Each query in a child process, killed at its deadline (see the module docstring)."""
 
@@ -363,6 +391,33 @@ class ForkingRunner:
 
     def run(self, sparql: str, writers: Writers, *, timeout: float, max_bytes: int) -> Answer:
         deadline = time.monotonic() + timeout
+        for attempt in range(1, STUCK_RETRIES + 2):
+            try:
+                return self._run_once(sparql, writers, timeout=timeout, deadline=deadline,
+                                      max_bytes=max_bytes, may_retry=attempt <= STUCK_RETRIES)
+            except _WorkerStuck:
+                # The zygote was forked while a store thread held a lock its children now wait on
+                # for ever: every worker it forks would hang. Start a new one and try again.
+                time.sleep(0.1 * attempt)
+                self.invalidate()
+        raise AssertionError("unreachable")  # the last attempt never raises _WorkerStuck
+
+    def _first_frame(self, pid: int, answer_fd: int, deadline: float, may_retry: bool) -> dict | None:
+        """The worker's first frame; _WorkerStuck when it sits blocked (no CPU used) instead."""
+        probe = min(deadline, time.monotonic() + STUCK_AFTER) if may_retry else deadline
+        while True:
+            try:
+                return _read_frame(answer_fd, probe)
+            except QueryTimeout:
+                if probe >= deadline:
+                    raise
+                cpu = _cpu_seconds(pid)
+                if cpu is not None and cpu < STUCK_CPU:
+                    raise _WorkerStuck() from None
+                probe = deadline
+
+    def _run_once(self, sparql: str, writers: Writers, *, timeout: float, deadline: float,
+                  max_bytes: int, may_retry: bool) -> Answer:
         pid, request_fd, answer_fd = self._fork_worker()
         try:
             request = {"query": sparql, "timeout": timeout, "writers": _writers_to_json(writers)}
@@ -374,7 +429,7 @@ class ForkingRunner:
             finally:
                 os.close(request_fd)
             try:
-                frame = _read_frame(answer_fd, deadline)
+                frame = self._first_frame(pid, answer_fd, deadline, may_retry)
                 if frame is None:
                     raise QueryFailed("the query process ended without an answer "
                                       "(it may have run out of memory)", 503)
