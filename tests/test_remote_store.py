@@ -37,7 +37,7 @@ def test_ingest_loads_one_named_graph_per_report(loaded):
     # and the entities' identity statements (types, names), once, in the entities graph
     assert entities_graph(BASE).value in graphs
     assert loaded.ask(f"ASK {{ GRAPH <{entities_graph(BASE).value}> {{ ?e a <http://data.europa.eu/m8g/PublicEvent> ; "
-                      "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} }}")
+                      "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }")
     assert graphs == sorted(graphs)
     count = loaded.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
     assert len(loaded) == int(count.value) > 1000
