@@ -22,7 +22,8 @@ class QueryTimeout(StoreError):
 
 
 class Store(ABC):
-    """A quad store holding one named graph per report.
+    """A quad store holding one named graph per report, and the entities graph (the entities'
+    types and names, once; service.mapping.entities_graph).
 
     Queries see the union of all named graphs as their default graph, so that plain queries need
     no GRAPH clause; GRAPH ?g still tells which report a statement came from.
