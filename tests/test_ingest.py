@@ -169,3 +169,34 @@ def test_a_corrected_record_keeps_its_report_text(store):
     text = store.select(f"SELECT ?t WHERE {{ <{outcome.graph}> <http://schema.org/text> ?t }}")
     first_line = report.read_text(encoding="utf-8").strip().splitlines()[0]
     assert first_line[:40] in text[0]["t"].value
+
+
+def test_prune_removes_only_entities_no_report_references(store, tmp_path):
+    from service.ingest import prune_entities
+    name = first_record_name()
+    path = copy_record(tmp_path, name)
+    other = copy_record(tmp_path, sorted(DEMO_RECORDS.glob("*.json"))[1].stem)
+    ingest(store, [path, other], base=BASE)
+    assert prune_entities(store, base=BASE) == 0  # every entity is referenced
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["event"]["organisers"] = ["Gminny Ośrodek Pomocy Społecznej w Testowie"]
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    ingest(store, [path], base=BASE)
+    record["event"]["organisers"] = ["Gminny Ośrodek Pomocy Społecznej w Próbowie"]
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    ingest(store, [path], base=BASE)
+    testowo = f"<{BASE}/id/organisation/gminny-osrodek-pomocy-spolecznej-w-testowie>"
+    label = f"ASK {{ GRAPH <{entities_graph(BASE).value}> {{ {testowo} ?p ?o }} }}"
+    assert store.ask(label)  # kept by loading: no report names it, but loading never removes
+    assert prune_entities(store, base=BASE) > 0
+    assert not store.ask(label)
+    # What the reports name is all still there: each loaded report's identity quads.
+    assert organisers(store, report_iri(BASE, name).value) == {"Gminny Ośrodek Pomocy Społecznej w Próbowie"}
+    from service.mapping import map_record
+    entities = entities_graph(BASE)
+    expected = {(q.subject, q.predicate, q.object)
+                for p in (path, other)
+                for q in map_record(json.loads(p.read_text(encoding="utf-8")), name=p.stem, base=BASE)
+                if q.graph_name == entities}
+    stored = {(q.subject, q.predicate, q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, entities)}
+    assert stored == expected
