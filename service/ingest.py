@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from service.mapping import MappingError, map_record, report_iri
+from service.mapping import MappingError, entities_graph, map_record, report_iri
 from service.record import RecordError, check_record
 from service.store import Store
 
@@ -150,3 +150,27 @@ def ingest(store: Store, paths: Iterable[str | Path], *, base: str, validate: bo
     sources = find_sources(paths)
     iterator = progress(sources) if progress else sources
     return ingest_batched(store, iterator, base=base, validate=validate)
+
+
+def prune_entities(store: Store, *, base: str) -> int:
+    """Remove from the entities graph the identity statements of entities no report references
+    any more (no `dct:isReferencedBy` in any graph); the number of quads removed.
+
+    Loading never removes identity quads (other reports may name the same entity), so an
+    entity dropped by every report that named it keeps them until this runs. One update, so
+    atomic on each backend; but on a remote store run it when no ingest is running: a remote
+    load adds a report's identity quads before it PUTs the report's graph, and a prune between
+    the two would take them away.
+    """
+    graph = entities_graph(base)
+
+    def count() -> int:
+        rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        return int(rows[0]["n"].value) if rows else 0
+
+    before = count()
+    store.update(f"""DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{
+  GRAPH {graph} {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?s <http://purl.org/dc/terms/isReferencedBy> ?report }} }}
+}}""")
+    return before - count()

@@ -207,8 +207,17 @@ def _to_rdflib(term):
     raise TypeError(f"cannot convert {term!r}")
 
 
+def _entities_graph_of(graph_iri: str) -> str | None:
+    """The entities graph beside a report graph `{base}/id/report/…`: its identity quads go there."""
+    if "/id/report/" not in graph_iri:
+        return None
+    from service.mapping import entities_graph
+    return entities_graph(graph_iri.split("/id/report/", 1)[0]).value
+
+
 def _split(graph_iri: str, data) -> tuple[list, list[Violation]]:
-    """The pyoxigraph triples of the report graph in `data`, and a violation per stray graph.
+    """The pyoxigraph triples of the report graph in `data` (with the report's identity quads,
+    in the entities graph), and a violation per stray graph.
 
     `data` is an iterable of pyoxigraph Quads (or Triples), an rdflib Graph, or an rdflib Dataset
     (whose graph `graph_iri` is taken).
@@ -221,9 +230,10 @@ def _split(graph_iri: str, data) -> tuple[list, list[Violation]]:
         text = data.serialize(format="nt", encoding="utf-8")
         return list(ox.parse(text, format=ox.RdfFormat.N_TRIPLES)), []
     triples, others = [], set()
+    entities = _entities_graph_of(graph_iri)
     for quad in data:
         g = getattr(quad, "graph_name", None)
-        if isinstance(g, (ox.NamedNode, ox.BlankNode)) and g.value != graph_iri:
+        if isinstance(g, (ox.NamedNode, ox.BlankNode)) and g.value not in (graph_iri, entities):
             others.add(g.value)
             continue
         triples.append(quad)
@@ -273,7 +283,8 @@ def validate_quads(graph_iri: str, data, *, warnings: bool = False) -> list[Viol
     """The violations of one report graph (empty when it conforms).
 
     `graph_iri` names the report (its graph and its report node); `data` is its quads
-    (pyoxigraph Quads, as `service.mapping.map_record` returns them) or an rdflib Graph.
+    (pyoxigraph Quads, as `service.mapping.map_record` returns them: the report's graph and its
+    identity quads in the entities graph, checked together) or an rdflib Graph.
     With `warnings`, results of severity sh:Warning are included too.
     """
     triples, violations = _split(graph_iri, data)

@@ -1,5 +1,6 @@
-"""Killing `kg ingest` at any moment leaves each report graph whole or absent, and what was
-in the store before intact: a real ingest process is killed with SIGKILL at random moments."""
+"""Killing `kg ingest` at any moment leaves each report graph whole or absent, the identity quads
+of every loaded report in the entities graph, and what was in the store before intact: a real
+ingest process is killed with SIGKILL at random moments."""
 from __future__ import annotations
 
 import json
@@ -19,16 +20,31 @@ COPIES = 8
 ROUNDS = 6
 
 
-def expected_graphs(records: Path) -> dict[str, set[str]]:
-    """report graph IRI -> its quads as N-Quads lines (the mapping of its record)."""
+def _mapped(records: Path, in_report_graph: bool) -> dict[str, set[str]]:
     from service.mapping import map_record, report_iri
     out = {}
     for path in sorted(records.glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
-        graph = report_iri(BASE, path.stem).value
+        graph = report_iri(BASE, path.stem)
         quads = map_record(record, name=path.stem, base=BASE, source_file=path.name)
-        out[graph] = {f"{q.subject} {q.predicate} {q.object}" for q in quads}
+        out[graph.value] = {f"{q.subject} {q.predicate} {q.object}" for q in quads
+                            if (q.graph_name == graph) == in_report_graph}
     return out
+
+
+def expected_graphs(records: Path) -> dict[str, set[str]]:
+    """report graph IRI -> its graph's quads as N-Quads lines (the mapping of its record)."""
+    return _mapped(records, True)
+
+
+def expected_identity(records: Path) -> dict[str, set[str]]:
+    """report graph IRI -> its identity quads (for the entities graph) as N-Quads lines."""
+    return _mapped(records, False)
+
+
+def stored_identity(store_dir: Path) -> set[str]:
+    from service.mapping import entities_graph
+    return stored_graphs(store_dir, [entities_graph(BASE).value]).get(entities_graph(BASE).value, set())
 
 
 def without_ingest_time(quads: set[str]) -> set[str]:
@@ -75,6 +91,8 @@ def test_a_killed_ingest_leaves_each_report_whole_or_absent(corpus, tmp_path):
     expected_before = stored_graphs(store_dir, expected_graphs(before))
     assert len(expected_before) == 3
     expected_many = expected_graphs(many)
+    identity_many = expected_identity(many)
+    assert stored_identity(store_dir) >= set().union(*expected_identity(before).values())
 
     # How long a whole ingest takes, to kill within it.
     started = time.monotonic()
@@ -92,12 +110,14 @@ def test_a_killed_ingest_leaves_each_report_whole_or_absent(corpus, tmp_path):
         process.wait(30)
 
         found = stored_graphs(store, list(expected_before) + list(expected_many))
+        identity = stored_identity(store)
         for graph, quads in expected_before.items():
             assert found.get(graph) == quads, f"round {round_}: {graph} changed"
         loaded = 0
         for graph, quads in expected_many.items():
             if graph in found:
                 assert without_ingest_time(found[graph]) == quads, f"round {round_}: {graph} is partial"
+                assert identity >= identity_many[graph], f"round {round_}: {graph} lacks identity quads"
                 loaded += 1
         partial_rounds += 0 < loaded < len(expected_many)
         shutil.rmtree(store)

@@ -10,7 +10,7 @@ import pytest
 
 from support import DEMO_RECORDS, DEMO_REPORTS, KG
 from service.ingest import find_sources, ingest
-from service.mapping import report_iri
+from service.mapping import entities_graph, report_iri
 from service.store import open_store
 
 BASE = "http://kg.test"
@@ -24,8 +24,8 @@ def store(tmp_path):
 
 
 def organisers(store, graph: str) -> set[str]:
-    rows = store.select(f"""SELECT ?l WHERE {{ GRAPH <{graph}> {{ ?e <http://schema.org/organizer> ?o .
-        ?o <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} }}""")
+    rows = store.select(f"""SELECT ?l WHERE {{ GRAPH <{graph}> {{ ?e <http://schema.org/organizer> ?o }}
+        ?o <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}""")
     return {r["l"].value for r in rows}
 
 
@@ -50,6 +50,8 @@ def test_each_report_is_its_own_graph(store):
     # The ontology and schemes are loaded in their own graphs too.
     assert "https://w3id.org/konferencje-kg/def" in graphs
     assert "https://w3id.org/konferencje-kg/theme" in graphs
+    # And the entities' identity statements in the one entities graph.
+    assert entities_graph(BASE).value in graphs
 
 
 def test_reingest_replaces_the_graph(store, tmp_path):
@@ -62,13 +64,37 @@ def test_reingest_replaces_the_graph(store, tmp_path):
     record = json.loads(path.read_text(encoding="utf-8"))
     record["event"]["organisers"] = ["Gminny Ośrodek Pomocy Społecznej w Testowie"]
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    size_before = len(store)
+    size_before = len(store) - entity_quads(store)
+    entities_before = entity_quads(store)
     [outcome] = ingest(store, [path], base=BASE)
     assert outcome.ok
     assert organisers(store, graph) == {"Gminny Ośrodek Pomocy Społecznej w Testowie"}
-    # Nothing of the old version is left, and other graphs are untouched.
+    # Nothing of the old version is left, and other graphs are untouched; the entities graph
+    # only grew (identity quads are never removed: other reports may name the same entity).
     ingest(store, [copy_record(tmp_path, name)], base=BASE)
-    assert organisers(store, graph) == before and len(store) == size_before
+    assert organisers(store, graph) == before and len(store) - entity_quads(store) == size_before
+    assert entity_quads(store) > entities_before
+
+
+def entity_quads(store) -> int:
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{entities_graph(BASE).value}> {{ ?s ?p ?o }} }}")
+    return int(rows[0]["n"].value)
+
+
+def test_identity_quads_go_to_the_entities_graph_once(store):
+    from service.mapping import map_record
+    outcomes = ingest(store, [DEMO_RECORDS], base=BASE)
+    assert all(o.ok for o in outcomes)
+    entities = entities_graph(BASE)
+    stored = {(q.subject, q.predicate, q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, entities)}
+    for path in DEMO_RECORDS.glob("*.json"):
+        quads = map_record(json.loads(path.read_text(encoding="utf-8")), name=path.stem, base=BASE)
+        identity = {(q.subject, q.predicate, q.object) for q in quads if q.graph_name == entities}
+        assert identity and identity <= stored
+        graph = report_iri(BASE, path.stem)
+        # The report graph holds no entity's names: a label is in the union once, not per report.
+        assert not store.ask(f"ASK {{ GRAPH {graph} {{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l "
+                             f"FILTER(?s != {graph}) }} }}")
 
 
 def test_a_broken_file_is_named_and_the_rest_go_in(store, tmp_path):
@@ -143,3 +169,34 @@ def test_a_corrected_record_keeps_its_report_text(store):
     text = store.select(f"SELECT ?t WHERE {{ <{outcome.graph}> <http://schema.org/text> ?t }}")
     first_line = report.read_text(encoding="utf-8").strip().splitlines()[0]
     assert first_line[:40] in text[0]["t"].value
+
+
+def test_prune_removes_only_entities_no_report_references(store, tmp_path):
+    from service.ingest import prune_entities
+    name = first_record_name()
+    path = copy_record(tmp_path, name)
+    other = copy_record(tmp_path, sorted(DEMO_RECORDS.glob("*.json"))[1].stem)
+    ingest(store, [path, other], base=BASE)
+    assert prune_entities(store, base=BASE) == 0  # every entity is referenced
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["event"]["organisers"] = ["Gminny Ośrodek Pomocy Społecznej w Testowie"]
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    ingest(store, [path], base=BASE)
+    record["event"]["organisers"] = ["Gminny Ośrodek Pomocy Społecznej w Próbowie"]
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    ingest(store, [path], base=BASE)
+    testowo = f"<{BASE}/id/organisation/gminny-osrodek-pomocy-spolecznej-w-testowie>"
+    label = f"ASK {{ GRAPH <{entities_graph(BASE).value}> {{ {testowo} ?p ?o }} }}"
+    assert store.ask(label)  # kept by loading: no report names it, but loading never removes
+    assert prune_entities(store, base=BASE) > 0
+    assert not store.ask(label)
+    # What the reports name is all still there: each loaded report's identity quads.
+    assert organisers(store, report_iri(BASE, name).value) == {"Gminny Ośrodek Pomocy Społecznej w Próbowie"}
+    from service.mapping import map_record
+    entities = entities_graph(BASE)
+    expected = {(q.subject, q.predicate, q.object)
+                for p in (path, other)
+                for q in map_record(json.loads(p.read_text(encoding="utf-8")), name=p.stem, base=BASE)
+                if q.graph_name == entities}
+    stored = {(q.subject, q.predicate, q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, entities)}
+    assert stored == expected

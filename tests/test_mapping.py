@@ -7,8 +7,8 @@ import json
 import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
-from service.mapping import map_record, report_iri, slug
-from service.mapping.vocab import CV, DCT, KG, ORG, ROLE, SCHEMA, SKOS, THEME, XSD
+from service.mapping import IDENTITY_PREDICATES, entities_graph, map_record, report_iri, slug
+from service.mapping.vocab import CV, DCT, KG, ORG, RDF, ROLE, SCHEMA, SKOS, THEME, XSD
 
 BASE = "http://kg.test"
 
@@ -60,11 +60,39 @@ def test_slug_folds_case_diacritics_and_quotes():
     assert len(slug(long_name)) <= 130 and slug(long_name) != slug(long_name + " inna")
 
 
-def test_every_statement_is_in_the_report_graph():
+def test_every_statement_is_in_the_report_graph_or_the_entities_graph():
+    """What the report states is in its graph; entities' identity statements (types, names),
+    true whatever report names them, are in the one entities graph."""
     quads = map_record(record(), name="nowy-targ-2019", base=BASE)
     graph = report_iri(BASE, "nowy-targ-2019")
+    entities = entities_graph(BASE)
     assert graph.value == f"{BASE}/id/report/nowy-targ-2019"
-    assert quads and all(q.graph_name == graph for q in quads)
+    assert entities.value == f"{BASE}/graph/entities"
+    assert quads and all(q.graph_name in (graph, entities) for q in quads)
+    in_entities = [q for q in quads if q.graph_name == entities]
+    assert in_entities and all(q.predicate in IDENTITY_PREDICATES for q in in_entities)
+    # Every entity's types and names are there, not in the report graph ...
+    for q in quads:
+        if q.graph_name == graph and q.predicate in IDENTITY_PREDICATES:
+            # ... but for the report's own node and the participations, which are the report's.
+            assert q.subject == graph or "/id/participation/" in q.subject.value, q
+    # Provenance stays with the report: every entity it names points back to it from its graph.
+    named = {q.subject for q in in_entities}
+    referenced = {q.subject for q in quads if q.predicate == DCT.isReferencedBy and q.graph_name == graph}
+    assert named == referenced
+    assert (graph, RDF.type, SCHEMA.Report) in {(q.subject, q.predicate, q.object) for q in quads if q.graph_name == graph}
+
+
+def test_identity_statements_are_written_once_whatever_reports_name_the_entity():
+    other = record(name="IV Konferencja Powiatowa", start="2020-05-12", end="2020-05-12")
+    store = store_of(map_record(record(), name="a", base=BASE) + map_record(other, name="b", base=BASE))
+    org = f"<{BASE}/id/organisation/powiatowe-centrum-pomocy-rodzinie-w-nowym-targu>"
+    rows = list(store.query(f"SELECT ?l WHERE {{ {org} <{SKOS.prefLabel.value}> ?l }}",
+                            use_default_graph_as_union=True))
+    assert len(rows) == 1
+    rows = list(store.query(f"SELECT ?r WHERE {{ {org} <{DCT.isReferencedBy.value}> ?r }}",
+                            use_default_graph_as_union=True))
+    assert len(rows) == 2
 
 
 def test_event_fields_are_typed():

@@ -16,7 +16,7 @@ from pyoxigraph import (
 
 from support import BASE, DEMO_REPORTS, OXIGRAPH, free_port, oxigraph_serve, stop, wait_for_port
 from service.ingest import ingest
-from service.mapping import report_iri
+from service.mapping import entities_graph, report_iri
 from service.store import QueryTimeout, StoreError, StoreUnavailable, open_store
 
 REPORT = "2019-suwalki-mops-bezdomnosc"
@@ -34,6 +34,10 @@ def test_ingest_loads_one_named_graph_per_report(loaded):
     graphs = loaded.named_graphs()
     reports = {p.stem for p in DEMO_REPORTS.iterdir() if p.suffix in (".txt", ".html")}
     assert {report_iri(BASE, name).value for name in reports} <= set(graphs)
+    # and the entities' identity statements (types, names), once, in the entities graph
+    assert entities_graph(BASE).value in graphs
+    assert loaded.ask(f"ASK {{ GRAPH <{entities_graph(BASE).value}> {{ ?e a <http://data.europa.eu/m8g/PublicEvent> ; "
+                      "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l } }")
     assert graphs == sorted(graphs)
     count = loaded.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]
     assert len(loaded) == int(count.value) > 1000

@@ -360,7 +360,11 @@ def test_kg_validate_passes_a_good_store(tmp_path):
 
 def test_kg_validate_reports_violations_and_exits_1(tmp_path):
     good_graph, good = mapped(FULL, "good")
-    bad_graph, bad = mapped(FULL, "bad")
+    # An event of its own (the store's entities graph holds one name for an event however many
+    # reports name it: one report's event without a name must not borrow another's).
+    other = copy.deepcopy(FULL)
+    other["event"]["name"] = "Inna konferencja o rodzinie"
+    bad_graph, bad = mapped(other, "bad")
     bad = without(bad, "http://schema.org/name", the_event(bad))
     _store_with(tmp_path / "store", {good_graph: good, bad_graph: bad})
     result = _kg("validate", "--store", str(tmp_path / "store"))

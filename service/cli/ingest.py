@@ -13,11 +13,16 @@ from service.ingest import ingest as ingest_paths
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of each report graph.")
-def ingest(paths, store_location, no_validate):
+@click.option("--prune", is_flag=True,
+              help="Then remove the names and types of entities no report references any more "
+                   "(on a remote store, only while no other ingest runs).")
+def ingest(paths, store_location, no_validate, prune):
     """Extract, map and load every report in PATHS (.txt, .html, or .json records; folders too).
 
     A corrected record data/records/NAME.json wins over extracting data/reports/NAME.txt.
-    Re-ingesting a report replaces its graph atomically.
+    Re-ingesting a report replaces its graph atomically; the names and types of the entities it
+    names are added to the entities graph and kept (other reports may name them): --prune removes
+    those no report references any more.
     """
     config = settings(store_location)
     store = open_configured_store(config)
@@ -31,6 +36,10 @@ def ingest(paths, store_location, no_validate):
     try:
         outcomes = ingest_paths(store, paths, base=config["BASE"], validate=not no_validate,
                                 progress=lambda s: _bar(progress, s))
+        if prune:
+            from service.ingest import prune_entities
+            pruned = prune_entities(store, base=config["BASE"])
+            click.echo(f"pruned {pruned} quad(s) of entities no report references", err=True)
         from service.catalog import write_catalog
         write_catalog(store, config)  # the DCAT-AP catalogue graph, {base}/catalog
     finally:

@@ -19,9 +19,21 @@ def report_graphs(store) -> list[str]:
 
 
 def graph_quads(store, graph: str) -> list:
-    """The triples of one named graph, as pyoxigraph Triples."""
+    """The triples of one report graph with the identity statements (entities graph) of every
+    entity it names, as pyoxigraph Triples: what the shapes check together."""
     from pyoxigraph import NamedNode
-    return list(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {NamedNode(graph)} {{ ?s ?p ?o }} }}"))
+
+    from service.validate import _entities_graph_of
+    node = NamedNode(graph)
+    entities = _entities_graph_of(graph)
+    if entities is None:
+        return list(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"))
+    return list(store.query(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ GRAPH {node} {{ ?s ?p ?o }} }}
+  UNION
+  {{ GRAPH {node} {{ ?s <http://purl.org/dc/terms/isReferencedBy> {node} }}
+    GRAPH {NamedNode(entities)} {{ ?s ?p ?o }} }}
+}}"""))
 
 
 @click.command()

@@ -1,4 +1,10 @@
-"""Report record → RDF quads, one named graph per report (ontology/README.md).
+"""Report record → RDF quads in two graphs (ontology/README.md).
+
+What a report states goes into the report's own named graph; what identifies an entity whatever
+report names it (its types and names: `IDENTITY_PREDICATES`) goes into one shared graph,
+`entities_graph(base)`, written once however many reports repeat it. Queries read the union of
+the named graphs, which does not merge a statement repeated in many graphs: identity statements
+kept per report would match once per report naming the entity.
 
 Deterministic and free of language work: names arrive in base form from the record, and equal
 names give equal IRIs (`slug`), which is what links reports together.
@@ -17,7 +23,8 @@ from service.mapping.vocab import (
     RDF, ROLE, SCHEMA, SKOS, THEME, XSD, kind_node,
 )
 
-__all__ = ["map_record", "report_iri", "entity_iri", "slug", "MappingError"]
+__all__ = ["map_record", "report_iri", "entity_iri", "entities_graph", "is_entities_graph",
+           "IDENTITY_PREDICATES", "slug", "MappingError"]
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -28,6 +35,25 @@ class MappingError(ValueError):
 
 def entity_iri(base: str, kind: str, key: str) -> NamedNode:
     return NamedNode(f"{base.rstrip('/')}/id/{kind}/{key}")
+
+
+def entities_graph(base: str) -> NamedNode:
+    """The one graph that holds every entity's identity statements (types, names)."""
+    return NamedNode(f"{base.rstrip('/')}/graph/entities")
+
+
+def is_entities_graph(graph: str) -> bool:
+    """Whether a graph IRI is an entities graph (of any base)."""
+    return graph.endswith("/graph/entities")
+
+
+#: Predicates of identity statements: true of the entity whatever report names it, so written once
+#: into the entities graph (with rdf:type for entities; a report's and a participation's types stay
+#: in the report graph, they are the report's own).
+IDENTITY_PREDICATES = frozenset({
+    RDF.type, SKOS.prefLabel, SKOS.altLabel, FOAF.name, FOAF.givenName, FOAF.familyName,
+    LOCN.geographicName, KG.place, KG.postTitle, ORG.postIn, SCHEMA.name,
+})
 
 
 def report_iri(base: str, name: str) -> NamedNode:
@@ -60,17 +86,25 @@ def _text(value) -> str | None:
 class _Writer:
     base: str
     graph: NamedNode
+    entities: NamedNode
     quads: list[Quad] = field(default_factory=list)
     seen: set = field(default_factory=set)
 
-    def add(self, s, p, o) -> None:
-        quad = Quad(s, p, o, self.graph)
+    def _put(self, quad: Quad) -> None:
         if quad not in self.seen:
             self.seen.add(quad)
             self.quads.append(quad)
 
+    def add(self, s, p, o) -> None:
+        """A statement of the report: into the report's graph."""
+        self._put(Quad(s, p, o, self.graph))
+
+    def ident(self, s, p, o) -> None:
+        """An identity statement of an entity: into the entities graph."""
+        self._put(Quad(s, p, o, self.entities))
+
     def label(self, node, text: str) -> None:
-        self.add(node, SKOS.prefLabel, Literal(text, language="pl"))
+        self.ident(node, SKOS.prefLabel, Literal(text, language="pl"))
 
     def mentioned(self, node) -> None:
         self.add(node, DCT.isReferencedBy, self.graph)
@@ -78,24 +112,24 @@ class _Writer:
     # entities -----------------------------------------------------------------------------
     def place(self, name: str, kind: str = "place") -> NamedNode:
         node = entity_iri(self.base, kind, slug(name))
-        self.add(node, RDF.type, DCT.Location)
+        self.ident(node, RDF.type, DCT.Location)
         if kind == "venue":
-            self.add(node, RDF.type, SCHEMA.Place)
+            self.ident(node, RDF.type, SCHEMA.Place)
         self.label(node, name)
-        self.add(node, LOCN.geographicName, Literal(name, language="pl"))
+        self.ident(node, LOCN.geographicName, Literal(name, language="pl"))
         self.mentioned(node)
         return node
 
     def organisation(self, name: str, abbreviation: str | None = None,
                      place: str | None = None) -> NamedNode:
         node = entity_iri(self.base, "organisation", slug(name))
-        self.add(node, RDF.type, CV.PublicOrganisation)
-        self.add(node, RDF.type, ORG.Organization)
+        self.ident(node, RDF.type, CV.PublicOrganisation)
+        self.ident(node, RDF.type, ORG.Organization)
         self.label(node, name)
         if abbreviation:
-            self.add(node, SKOS.altLabel, Literal(abbreviation, language="pl"))
+            self.ident(node, SKOS.altLabel, Literal(abbreviation, language="pl"))
         if place:
-            self.add(node, KG.place, self.place(place))
+            self.ident(node, KG.place, self.place(place))
         self.mentioned(node)
         return node
 
@@ -104,12 +138,12 @@ class _Writer:
         """A post; its key is title + body, else `key` (given by the caller), else the label."""
         key = slug(f"{title} {organisation}") if title and organisation else (key or slug(label))
         node = entity_iri(self.base, "post", key)
-        self.add(node, RDF.type, ORG.Post)
+        self.ident(node, RDF.type, ORG.Post)
         self.label(node, label)
         if title:
-            self.add(node, KG.postTitle, Literal(title.lower(), language="pl"))
+            self.ident(node, KG.postTitle, Literal(title.lower(), language="pl"))
         if organisation:
-            self.add(node, ORG.postIn, self.organisation(organisation))
+            self.ident(node, ORG.postIn, self.organisation(organisation))
         self.mentioned(node)
         return node
 
@@ -121,14 +155,14 @@ class _Writer:
 
     def person(self, name: str, honorific: str | None = None) -> NamedNode:
         node = entity_iri(self.base, "person", slug(name))
-        self.add(node, RDF.type, PERSON.Person)
-        self.add(node, RDF.type, FOAF.Person)
+        self.ident(node, RDF.type, PERSON.Person)
+        self.ident(node, RDF.type, FOAF.Person)
         self.label(node, name)
-        self.add(node, FOAF.name, Literal(name))
+        self.ident(node, FOAF.name, Literal(name))
         parts = name.split()
         if len(parts) > 1:
-            self.add(node, FOAF.givenName, Literal(" ".join(parts[:-1])))
-            self.add(node, FOAF.familyName, Literal(parts[-1]))
+            self.ident(node, FOAF.givenName, Literal(" ".join(parts[:-1])))
+            self.ident(node, FOAF.familyName, Literal(parts[-1]))
         if honorific:
             self.add(node, SCHEMA.honorificPrefix, Literal(honorific))
         self.mentioned(node)
@@ -148,10 +182,10 @@ class _Writer:
 def _event(w: _Writer, ev: dict, key: str, known_titles: set[str]) -> NamedNode:
     node = entity_iri(w.base, "event", key)
     name = _text(ev.get("name")) or key
-    w.add(node, RDF.type, CV.PublicEvent)
-    w.add(node, RDF.type, SCHEMA.Event)
+    w.ident(node, RDF.type, CV.PublicEvent)
+    w.ident(node, RDF.type, SCHEMA.Event)
     w.label(node, name)
-    w.add(node, SCHEMA.name, Literal(name, language="pl"))
+    w.ident(node, SCHEMA.name, Literal(name, language="pl"))
     w.mentioned(node)
     kind = ev.get("kind") if ev.get("kind") in EVENT_KINDS else "other"
     w.add(node, KG.eventKind, kind_node(kind))
@@ -217,12 +251,15 @@ def _event(w: _Writer, ev: dict, key: str, known_titles: set[str]) -> NamedNode:
 
 def map_record(record: dict, *, name: str, base: str, source_file: str | None = None,
                text: str | None = None) -> list[Quad]:
-    """The quads of one report record, all in the report's own graph; `text` is the report's
-    own text, kept as `schema:text` so that readers can see the sentences behind the facts."""
+    """The quads of one report record, in two graphs: what the report states in its own graph
+    (`report_iri(base, name)`), the identity statements of the entities it names (types, names:
+    `IDENTITY_PREDICATES`) in the shared `entities_graph(base)`. Loading a report replaces its
+    graph and adds (never removes) its identity quads. `text` is the report's own text, kept as
+    `schema:text` so that readers can see the sentences behind the facts."""
     if not isinstance(record, dict) or not isinstance(record.get("event"), dict):
         raise MappingError("not a report record: no 'event' object")
     graph = report_iri(base, name)
-    w = _Writer(base=base, graph=graph)
+    w = _Writer(base=base, graph=graph, entities=entities_graph(base))
     report = record.get("report") or {}
     ev = record["event"]
 
@@ -231,7 +268,7 @@ def map_record(record: dict, *, name: str, base: str, source_file: str | None = 
     w.add(graph, RDF.type, SCHEMA.Report)
     title = _text(report.get("title")) or _text(ev.get("name")) or name
     w.add(graph, DCT.title, Literal(title, language="pl"))
-    w.label(graph, title)
+    w.add(graph, SKOS.prefLabel, Literal(title, language="pl"))  # the report's own: its graph
     published = report.get("published")
     if isinstance(published, str) and _DATE.match(published):
         w.add(graph, DCT.issued, _date(published))

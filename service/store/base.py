@@ -22,7 +22,8 @@ class QueryTimeout(StoreError):
 
 
 class Store(ABC):
-    """A quad store holding one named graph per report.
+    """A quad store holding one named graph per report, and the entities graph (the entities'
+    types and names, once; service.mapping.entities_graph).
 
     Queries see the union of all named graphs as their default graph, so that plain queries need
     no GRAPH clause; GRAPH ?g still tells which report a statement came from.
@@ -40,7 +41,10 @@ class Store(ABC):
 
     @abstractmethod
     def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
-        """Make `graph` hold exactly `quads` (their graph is set to `graph`), atomically."""
+        """Make `graph` hold exactly the `quads` that are in `graph` or in the default graph
+        (their graph is set to `graph`), atomically; quads in any other named graph (a report's
+        identity quads, in the entities graph) are added to that graph, never removed, in the
+        same atomic step where the backend can (see each backend)."""
 
     def replace_graphs(self, graphs: dict[str, list[Quad]]) -> None:
         """`replace_graph` for each graph; each is replaced wholly or not at all.
@@ -83,6 +87,23 @@ class Store(ABC):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def split_quads(graph: str, quads: Iterable[Quad]) -> tuple[list[Quad], dict[str, list[Quad]]]:
+    """`quads` as (the quads of `graph`, their graph set to it; the quads to add to other named
+    graphs, by graph, without repeats)."""
+    node = NamedNode(graph)
+    own: list[Quad] = []
+    extra: dict[str, dict[Quad, None]] = {}
+    for q in quads:
+        g = q.graph_name
+        if g == node:
+            own.append(q)
+        elif isinstance(g, NamedNode):
+            extra.setdefault(g.value, {})[q] = None
+        else:
+            own.append(Quad(q.subject, q.predicate, q.object, node))
+    return own, {g: list(qs) for g, qs in extra.items()}
 
 
 def graph_node(graph: str) -> NamedNode:

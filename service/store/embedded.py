@@ -8,7 +8,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 from pyoxigraph import Store as OxStore
 
 from service.mapping.vocab import PREFIXES
-from service.store.base import Store, StoreUnavailable
+from service.store.base import Store, StoreUnavailable, split_quads
 
 #: pyoxigraph's bulk loader ingests its input in batches of this many quads, each atomically.
 BULK_BATCH = 1_000_000
@@ -43,13 +43,16 @@ class EmbeddedStore(Store):
 
     def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
         # One SPARQL update is one transaction: the old graph and the new one never coexist,
-        # and a process killed half-way leaves the old graph as it was.
-        node = NamedNode(graph)
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self._store.update(f"DROP SILENT GRAPH {node} ; INSERT DATA {{ GRAPH {node} {{\n{body}\n}} }}")
+        # the identity quads (entities graph) go in with the new graph, and a process killed
+        # half-way leaves the old graph as it was.
+        self.replace_graphs({graph: list(quads)}, bulk=False)
 
-    def replace_graphs(self, graphs: dict[str, list[Quad]]) -> None:
+    def replace_graphs(self, graphs: dict[str, list[Quad]], *, bulk: bool = True) -> None:
         """Load a batch of report graphs at bulk-load speed.
+
+        Quads in another named graph than their report's (identity quads, in the entities graph)
+        are added in the same step as their report's graph: the same update for a replaced
+        graph, the same bulk load for a new one. They are never removed.
 
         Graphs the store already holds are replaced by one SPARQL update (one transaction).
         New graphs are written with `bulk_load`: it skips the transaction log and writes index
@@ -58,19 +61,26 @@ class EmbeddedStore(Store):
         concurrent writer (one process holds the store), and a larger input would be split.
         """
         fresh: list[Quad] = []
+        fresh_extra: dict[Quad, None] = {}
         replaced: dict[str, list[Quad]] = {}
+        replaced_extra: dict[str, dict[Quad, None]] = {}
         for graph, quads in graphs.items():
-            node = NamedNode(graph)
-            if self._store.contains_named_graph(node):
-                replaced[graph] = quads
+            own, extra = split_quads(graph, quads)
+            if not bulk or self._store.contains_named_graph(NamedNode(graph)):
+                replaced[graph] = own
+                for g, qs in extra.items():
+                    replaced_extra.setdefault(g, {}).update(dict.fromkeys(qs))
             else:
-                fresh.extend(q if q.graph_name == node else Quad(q.subject, q.predicate, q.object, node)
-                             for q in quads)
+                fresh.extend(own)
+                for qs in extra.values():
+                    fresh_extra.update(dict.fromkeys(qs))
+        fresh.extend(fresh_extra)
         if replaced:
             drops = " ; ".join(f"DROP SILENT GRAPH {NamedNode(g)}" for g in replaced)
+            parts = [(g, qs) for g, qs in replaced.items()] + [(g, list(qs)) for g, qs in replaced_extra.items()]
             body = "\n".join(f"GRAPH {NamedNode(g)} {{ " + " ".join(
                 f"{q.subject} {q.predicate} {q.object} ." for q in quads) + " }"
-                for g, quads in replaced.items())
+                for g, quads in parts)
             self._store.update(f"{drops} ; INSERT DATA {{\n{body}\n}}")
         if fresh:
             if len(fresh) >= BULK_BATCH:

@@ -58,7 +58,7 @@ from pyoxigraph import (
 from pyoxigraph import Store as OxStore
 
 from service.mapping.vocab import PREFIXES
-from service.store.base import QueryTimeout, Store, StoreError, StoreUnavailable
+from service.store.base import QueryTimeout, Store, StoreError, StoreUnavailable, split_quads
 
 QUERY_ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
                 "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5")
@@ -234,11 +234,22 @@ class RemoteStore(Store):
         return f"{self.gsp_endpoint}{separator}{urlencode({'graph': graph})}"
 
     def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
-        # One Graph Store PUT: Oxigraph 0.5 clears and loads in one transaction (a body that
-        # fails to parse leaves the old graph; readers see the old graph or the new one:
-        # tests/test_remote_store.py checks both). Servers without that guarantee would need a
-        # single "DROP GRAPH ; INSERT DATA" update instead.
-        body = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
+        # Two requests, in this order:
+        # 1. quads in other named graphs (a report's identity quads, for the entities graph) are
+        #    added by one SPARQL update `INSERT DATA`. Safe on its own: identity quads are true of
+        #    the entity whatever report names it, adding one twice changes nothing, and they are
+        #    never removed, so a crash between 1 and 2 leaves at most identity quads of a report
+        #    not (yet) loaded, never a loaded report without its identity quads.
+        # 2. One Graph Store PUT of the report's graph: Oxigraph 0.5 clears and loads in one
+        #    transaction (a body that fails to parse leaves the old graph; readers see the old
+        #    graph or the new one: tests/test_remote_store.py checks both). Servers without that
+        #    guarantee would need a single "DROP GRAPH ; INSERT DATA" update instead.
+        own, extra = split_quads(graph, quads)
+        if extra:
+            data = " ".join(f"GRAPH {NamedNode(g)} {{ " + " ".join(
+                f"{q.subject} {q.predicate} {q.object} ." for q in qs) + " }" for g, qs in extra.items())
+            self.update(f"INSERT DATA {{ {data} }}")
+        body = serialize((q.triple for q in own), format=RdfFormat.N_TRIPLES)
         if not body:
             self.delete_graph(graph)
             return

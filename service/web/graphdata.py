@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
+from service.mapping import is_entities_graph
 from service.mapping.slug import slug
 from service.mapping.vocab import PROJECT
 from service.store import Store
@@ -187,8 +188,10 @@ SELECT ?s ?p (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) (GROUP_CONCAT(DIS
 }} GROUP BY ?s ?p LIMIT {int(incoming_limit)}""")
 
     def statement(row, value_key, label_key):
+        # The entities graph holds identity statements (types, names): not a report behind them.
+        graphs = [g for g in (_value(row, "graphs") or "").split() if not is_entities_graph(g)]
         return Statement(row["p"].value, _value(row, "plabel") or "", row[value_key],
-                         _value(row, label_key), (_value(row, "graphs") or "").split())
+                         _value(row, label_key), graphs)
 
     outgoing = [statement(r, "o", "olabel") for r in out_rows]
     incoming = [statement(r, "s", "slabel") for r in in_rows]
