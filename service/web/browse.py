@@ -26,7 +26,8 @@ def _page() -> int:
 def home():
     store = get_store()
     return render_template("home.html", counts=graphdata.counts(store), kinds=graphdata.KINDS,
-                           latest=graphdata.events(store, limit=10))
+                           latest=graphdata.filtered_events(store, graphdata.Filters(), current_app.config["BASE"],
+                                                           limit=10, lang=current_language()))
 
 
 @bp.route("/search")

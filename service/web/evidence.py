@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from service.tsv import read_tsv
+
 CUES_FILE = Path(__file__).with_name("i18n") / "evidence_cues.tsv"
 PATRON_ROLES = ("honorary-patron", "media-patron", "substantive-patron", "patron")
 MIN_STEM = 3
@@ -39,15 +41,7 @@ def abbreviations() -> frozenset[str]:
 def cue_stems() -> dict[str, tuple[str, ...]]:
     """{role: cue stems} from evidence_cues.tsv."""
     out: dict[str, list[str]] = {}
-    header = None
-    for line in CUES_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split("\t")]
-        if header is None:
-            header = cells
-            continue
-        row = dict(zip(header, cells))
+    for row in read_tsv(CUES_FILE):
         if row.get("role") and row.get("stem"):
             out.setdefault(row["role"], []).append(row["stem"].lower())
     return {role: tuple(stems) for role, stems in out.items()}

@@ -81,20 +81,6 @@ class EventRow:
     places: str
 
 
-def events(store: Store, *, limit: int, offset: int = 0) -> list[EventRow]:
-    rows = store.select(PREFIXES + f"""
-SELECT ?e (SAMPLE(?l) AS ?label) (MIN(?s) AS ?start) (MAX(?en) AS ?end)
-       (GROUP_CONCAT(DISTINCT ?pl; SEPARATOR=", ") AS ?places)
-WHERE {{
-  ?e a schema:Event ; skos:prefLabel ?l .
-  FILTER NOT EXISTS {{ ?e kg:partOf ?parent }}
-  OPTIONAL {{ ?e schema:startDate ?s }} OPTIONAL {{ ?e schema:endDate ?en }}
-  OPTIONAL {{ ?e schema:location ?p . ?p skos:prefLabel ?pl . FILTER NOT EXISTS {{ ?p a schema:Place }} }}
-}} GROUP BY ?e ORDER BY DESC(STR(?start)) ?label LIMIT {int(limit)} OFFSET {int(offset)}""")
-    return [EventRow(_value(r, "e"), _value(r, "label"), _value(r, "start"), _value(r, "end"),
-                     _value(r, "places") or "") for r in rows]
-
-
 @dataclass
 class Row:
     iri: str
