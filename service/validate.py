@@ -18,30 +18,17 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
+from service.mapping.vocab import PREFIXES
+
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
 SCHEMA_REPORT = URIRef("http://schema.org/Report")
 
-_PREFIXES = {
-    "https://w3id.org/konferencje-kg/def#": "kg:",
-    "https://w3id.org/konferencje-kg/shapes#": "kgsh:",
-    "https://w3id.org/konferencje-kg/theme/": "theme:",
-    "https://w3id.org/konferencje-kg/role/": "role:",
-    "https://w3id.org/konferencje-kg/kind/": "kind:",
-    "http://data.europa.eu/m8g/": "cv:",
-    "http://www.w3.org/ns/person#": "person:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://schema.org/": "schema:",
-    "http://xmlns.com/foaf/0.1/": "foaf:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://purl.org/dc/terms/": "dct:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "http://www.w3.org/ns/locn#": "locn:",
-    "http://www.w3.org/ns/shacl#": "sh:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:",
-}
+#: namespace → "prefix:" for messages: the project's prefixes, and those of the shapes.
+_PREFIXES = {namespace: f"{prefix}:" for prefix, namespace in {
+    **PREFIXES, "kgsh": "https://w3id.org/konferencje-kg/shapes#", "sh": "http://www.w3.org/ns/shacl#",
+}.items()}
 
 
 def short(term) -> str:
