@@ -12,7 +12,6 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
