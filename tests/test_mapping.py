@@ -5,7 +5,7 @@ import copy
 import json
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import Literal, Store
 
 from service.mapping import IDENTITY_PREDICATES, entities_graph, map_record, report_iri, slug
 from service.mapping.vocab import CV, DCT, KG, ORG, RDF, ROLE, SCHEMA, SKOS, THEME, XSD

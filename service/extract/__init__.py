@@ -9,7 +9,7 @@ Only ExtractionError (a ValueError) ever comes out, for input that is not a repo
 from __future__ import annotations
 
 from .errors import ExtractionError
-from .reading import ReportText, read_report, MAX_BYTES
+from .reading import ReportText, read_report
 
 __all__ = ["ExtractionError", "ReportText", "read_report", "extract_text", "extract_file"]
 

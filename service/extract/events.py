@@ -6,8 +6,8 @@ from functools import lru_cache
 from . import morph
 from .counts import edition_before
 from .cues import find_cues, patterns, match_phrase
-from .lexicon import table, values
-from .quotes import text_between, inside
+from .lexicon import values
+from .quotes import text_between
 from .text import analyses
 
 
@@ -249,11 +249,6 @@ def _place_phrase(tokens, k, case):
 def places(sms, kind, regs):
     """Localities where the event took place, nominative."""
     out = []
-    main_lemma = None
-    for pat, payload in _kinds():
-        if payload[0] == kind:
-            main_lemma = pat[0]
-            break
     for sm in sms:
         tokens = sm.sent.tokens
         interior = _interior(sm)

@@ -229,7 +229,6 @@ def parse_at(tokens, i, person_starts=None, blocked=frozenset()):
             end = p
             break
         if end + 1 < n and tokens[end + 1].lower == "przy" and any(a.pos == "pact" for a in analyses(t.text)):
-            from .quotes import text_between as _tb
             inner = parse_at(tokens, end + 2, person_starts, blocked)
             if inner:
                 skip_participle = end
@@ -353,7 +352,6 @@ def _build(tokens, i, head_i, head_an, adjs, post_adjs, end, place, acronym, com
     plural = not sg
     chosen = sg or head_an
     cases = frozenset().union(*(a.case for a in chosen)) if chosen else frozenset()
-    head_tok = tokens[head_i]
     head_lemma = chosen[0].lemma.lower()
     cls = heads().get(head_lemma, "body")
     gender = sorted(set().union(*(a.gend for a in chosen)) or {"m3"})[0]

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from . import morph
 from .lexicon import table
-from .text import analyses, token_lemmas, is_dot_abbr
+from .text import analyses, token_lemmas
 
 
 @dataclass

@@ -13,11 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import morph
-from .lexicon import table, values
-from .orgs import parse_at, start_at, head_analyses, heads, abbreviations, _adj_nom, _geo_nom
+from .lexicon import table
+from .orgs import parse_at, head_analyses, abbreviations, _adj_nom
 from .quotes import text_between
-from .text import analyses, token_lemmas, is_dot_abbr
+from .text import analyses, token_lemmas
 
 
 @dataclass

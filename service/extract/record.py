@@ -5,7 +5,6 @@ from . import events as ev
 from .counts import participants
 from .dates import event_dates
 from .mentions import analyse_sentence
-from .people import find_people
 from .registry import OrgRegistry, PersonRegistry, key
 from .relations import organisers_partners, patrons
 from .roles import sentence_roles
@@ -26,7 +25,6 @@ def build_record(text, published=None, title=None, source_url=None) -> dict:
     sms = [analyse_sentence(s) for s in doc.sentences]
     orgs = OrgRegistry()
     people = PersonRegistry()
-    authors = {key(a) for a in doc.authors}
 
     # organisations, in text order
     for order, sm in enumerate(sms):

@@ -120,7 +120,6 @@ def _patron_items(sm, k):
     tokens = sm.sent.tokens
     posts = sorted(sm.posts, key=lambda p: p.start)
     orgs = _orgs_in_order(sm)
-    after = []
     owners = set()
     stop = len(tokens)
     # stop at a second verb after the list has begun ("…, zrealizowała Szkoła")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import morph
-from .lexicon import table, values
+from .lexicon import values
 
 
 @dataclass(eq=False)

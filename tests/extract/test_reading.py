@@ -29,7 +29,7 @@ def test_utf8_with_bom(tmp_path):
 
 
 def test_html(tmp_path):
-    html = f"""<!doctype html><html><head><title>Forum seniorów w Radomiu</title>
+    html = """<!doctype html><html><head><title>Forum seniorów w Radomiu</title>
     <meta property="article:published_time" content="2022-10-05"></head>
     <body><nav><a href="/">Start</a> | <a href="/o-nas">O nas</a></nav>
     <article><h1>Forum seniorów w Radomiu</h1>
