@@ -50,6 +50,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_server(store: str | Path, *, port: int | None = None, env: dict | None = None,
+                 threads: int = 4) -> tuple[subprocess.Popen, str]:
+    """A real `kg serve` over `store` (settings from `env` on top of KG_BASE); (process, url) once
+    it takes connections. Exits the bench with kg's own message if it does not start."""
+    port = port or free_port()
+    process = subprocess.Popen([KG, "serve", "--store", str(store), "--port", str(port), "--threads", str(threads)],
+                               env={**os.environ, "KG_BASE": BASE, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"kg serve exited: {process.stderr.read()}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process, f"http://127.0.0.1:{port}"
+        time.sleep(0.1)
+    process.kill()
+    sys.exit("kg serve did not start")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]

@@ -14,7 +14,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,18 +24,13 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-KG = str(Path(sys.executable).with_name("kg"))
+from common import KG, ROOT, free_port
+from common import start_server as start_kg_serve
+
 BASE = "http://127.0.0.1"
 SEARCHES = ["pomoc", "rops", "konferencja", "ośrodek", "Toruń", "ekonomia społeczna", "marszałek",
             "zdrowie", "<script>", "xyz-nothing"]
 LISTS = ["event", "organisation", "person", "theme", "place", "report"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(workdir: Path, threads: int) -> tuple[subprocess.Popen, str]:
@@ -47,21 +41,7 @@ def start_server(workdir: Path, threads: int) -> tuple[subprocess.Popen, str]:
                            env=env, capture_output=True, text=True)
     if built.returncode != 0:
         sys.exit(f"could not build the store: {built.stderr}")
-    process = subprocess.Popen([KG, "serve", "--store", str(store), "--port", str(port),
-                                "--threads", str(threads)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"kg serve exited: {process.stderr.read()}")
-        try:
-            requests.get(url + "/", timeout=2)
-            return process, url
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    process.kill()
-    sys.exit("kg serve did not start")
+    return start_kg_serve(store, port=port, env={"KG_BASE": env["KG_BASE"]}, threads=threads)
 
 
 def entity_paths(url: str) -> list[str]:

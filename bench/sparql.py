@@ -13,31 +13,20 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import subprocess
 import time
 
 import requests
 
-from common import BASE, KG, OUT, ROOT, child_peak_mb, emit, free_port, median, sizes
+import common
+from common import OUT, ROOT, child_peak_mb, emit, median, sizes
 
 JSON = "application/sparql-results+json"
 
 
 def start_server(store: str, timeout: float = 30.0) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen([KG, "serve", "--store", store, "--port", str(port), "--threads", "4"],
-                               env={**os.environ, "KG_BASE": BASE, "KG_SPARQL_TIMEOUT": str(timeout)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(url + "/sparql", timeout=1)
-            return process, url
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("kg serve did not start")
+    """`kg serve` over `store` with the endpoint's time limit set to `timeout` seconds."""
+    return common.start_server(store, env={"KG_SPARQL_TIMEOUT": str(timeout)})
 
 
 def in_process(store, text: str) -> int:

@@ -35,6 +35,11 @@ def _joined(var: str, pattern: str, value: str, key: str = "?s") -> str:
             f"WHERE {{ {{ SELECT DISTINCT {key} {value} WHERE {{ {pattern} }} ORDER BY STR({value}) }} }} GROUP BY {key} }}")
 
 
+def _single(var: str, aggregate: str, pattern: str, value: str = "?_v") -> str:
+    """An OPTIONAL subquery giving `var`: one value of `value` per ?s, by `aggregate` (SAMPLE, MIN…)."""
+    return f"OPTIONAL {{ SELECT ?s ({aggregate}({value}) AS {var}) WHERE {{ {pattern} }} GROUP BY ?s }}"
+
+
 _LABEL = "skos:prefLabel"
 _PL = 'FILTER(LANG(?_l) = "pl" || LANG(?_l) = "")'
 _THEME_IDS = '?s dct:subject ?_t . BIND(STRAFTER(STR(?_t), "/theme/") AS ?_v)'
@@ -48,15 +53,15 @@ EVENTS = Table("events", (
 SELECT ?s ?name ?start ?end ?kind ?edition ?motto ?places ?venues ?part_of ?count ?qualifier
        ?themes ?organisers ?partners ?patrons ?reports WHERE {{
   {{ SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a schema:Event }} {{data}} }} }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?name) WHERE {{ ?s {_LABEL} ?_l {_PL} }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (MIN(STR(?_d)) AS ?start) WHERE {{ ?s schema:startDate ?_d }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (MAX(STR(?_d)) AS ?end) WHERE {{ ?s schema:endDate ?_d }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(STRAFTER(STR(?_k), "/kind/")) AS ?kind) WHERE {{ ?s kg:eventKind ?_k }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (MIN(?_n) AS ?edition) WHERE {{ ?s cv:eventNumber ?_n }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_m) AS ?motto) WHERE {{ ?s kg:motto ?_m }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_p) AS ?part_of) WHERE {{ ?s kg:partOf ?_p }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (MAX(?_c) AS ?count) WHERE {{ ?s kg:participantCount ?_c }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_q) AS ?qualifier) WHERE {{ ?s kg:participantCountQualifier ?_q }} GROUP BY ?s }}
+  {_single("?name", "SAMPLE", f"?s {_LABEL} ?_l {_PL}", "?_l")}
+  {_single("?start", "MIN", "?s schema:startDate ?_d", "STR(?_d)")}
+  {_single("?end", "MAX", "?s schema:endDate ?_d", "STR(?_d)")}
+  {_single("?kind", "SAMPLE", "?s kg:eventKind ?_k", 'STRAFTER(STR(?_k), "/kind/")')}
+  {_single("?edition", "MIN", "?s cv:eventNumber ?_n", "?_n")}
+  {_single("?motto", "SAMPLE", "?s kg:motto ?_m", "?_m")}
+  {_single("?part_of", "SAMPLE", "?s kg:partOf ?_p", "?_p")}
+  {_single("?count", "MAX", "?s kg:participantCount ?_c", "?_c")}
+  {_single("?qualifier", "SAMPLE", "?s kg:participantCountQualifier ?_q", "?_q")}
   {_joined("?places", f"?s schema:location ?_o . ?_o {_LABEL} ?_l . FILTER NOT EXISTS {{ ?_o a schema:Place }}", "?_l")}
   {_joined("?venues", f"?s schema:location ?_o . ?_o a schema:Place ; {_LABEL} ?_l .", "?_l")}
   {_joined("?themes", _THEME_IDS, "?_v")}
@@ -71,7 +76,7 @@ ORGANISATIONS = Table("organisations", (
 ), f"""
 SELECT ?s ?name ?alt ?places ?organised ?reports WHERE {{
   {{ SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a org:Organization }} {{data}} }} }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?name) WHERE {{ ?s {_LABEL} ?_l {_PL} }} GROUP BY ?s }}
+  {_single("?name", "SAMPLE", f"?s {_LABEL} ?_l {_PL}", "?_l")}
   {_joined("?alt", "?s skos:altLabel ?_l", "?_l")}
   {_joined("?places", f"?s kg:place ?_p . ?_p {_LABEL} ?_l", "?_l")}
   OPTIONAL {{ SELECT ?s (COUNT(DISTINCT ?_e) AS ?organised) WHERE {{ ?_e schema:organizer ?s }} GROUP BY ?s }}
@@ -84,10 +89,10 @@ PEOPLE = Table("people", (
 ), f"""
 SELECT ?s ?name ?given ?family ?honorific ?posts ?orgs ?reports WHERE {{
   {{ SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a person:Person }} {{data}} }} }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?name) WHERE {{ ?s foaf:name ?_l }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?given) WHERE {{ ?s foaf:givenName ?_l }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?family) WHERE {{ ?s foaf:familyName ?_l }} GROUP BY ?s }}
-  OPTIONAL {{ SELECT ?s (SAMPLE(?_l) AS ?honorific) WHERE {{ ?s schema:honorificPrefix ?_l }} GROUP BY ?s }}
+  {_single("?name", "SAMPLE", "?s foaf:name ?_l", "?_l")}
+  {_single("?given", "SAMPLE", "?s foaf:givenName ?_l", "?_l")}
+  {_single("?family", "SAMPLE", "?s foaf:familyName ?_l", "?_l")}
+  {_single("?honorific", "SAMPLE", "?s schema:honorificPrefix ?_l", "?_l")}
   {_joined("?posts", f"?s org:holds ?_p . ?_p {_LABEL} ?_l {_PL}", "?_l")}
   {_joined("?orgs", f"?s a person:Person ; org:memberOf|(org:holds/org:postIn) ?_o . ?_o {_LABEL} ?_l {_PL}", "?_l")}
   {_joined("?reports", _REPORTS, "?_r")}
