@@ -81,14 +81,9 @@ class DatasetFacts:
     last_event: str | None = None
 
 
-def fingerprint(store: Store, base: str) -> tuple:
-    """Changes whenever a report graph is added, removed or re-ingested."""
-    catalog = Iris(base).catalog
-    graphs = tuple(g for g in store.named_graphs() if g != catalog)
-    rows = store.select("PREFIX kg: <https://w3id.org/konferencje-kg/def#>\n"
-                        "SELECT (COUNT(?t) AS ?n) (MAX(?t) AS ?last) WHERE { GRAPH ?g { ?g kg:ingested ?t } }")
-    row = rows[0] if rows else {}
-    return graphs, row.get("n") and row["n"].value, row.get("last") and row["last"].value
+def fingerprint(store: Store, base: str) -> object:
+    """Changes whenever a report graph is added, removed or re-ingested (`Store.generation`)."""
+    return store.generation()
 
 
 def _now() -> Literal:

@@ -73,6 +73,16 @@ class Store(ABC):
     def close(self) -> None:
         """Release the store (flush, unlock)."""
 
+    def generation(self) -> object:
+        """A value that differs whenever the store's content may have changed since it was last
+        taken; cheap to compare. Here it is asked of the store (others may write to it): its named
+        graphs, and the number and latest of the reports' ingest stamps."""
+        rows = self.select("PREFIX kg: <https://w3id.org/konferencje-kg/def#>\n"
+                           "SELECT (COUNT(?t) AS ?n) (MAX(?t) AS ?last) WHERE { GRAPH ?g { ?g kg:ingested ?t } }")
+        row = rows[0] if rows else {}
+        return (tuple(self.named_graphs()), row.get("n") and row["n"].value,
+                row.get("last") and row["last"].value)
+
     def select(self, sparql: str, *, timeout: float | None = None) -> list[dict]:
         """A SELECT as a list of {variable: term} dicts (unbound variables absent)."""
         result = self.query(sparql, timeout=timeout)
