@@ -302,31 +302,11 @@ def _concept_page(name: str, concept_id: str):
     return _negotiate(SCHEMES[name], iri, view)
 
 
-@bp.route("/theme")
-def theme_scheme():
-    return _scheme("theme")
+@bp.route("/<any(theme, role, kind):name>")
+def scheme(name: str):
+    return _scheme(name)
 
 
-@bp.route("/theme/<concept_id>")
-def theme(concept_id: str):
-    return _concept_page("theme", concept_id)
-
-
-@bp.route("/role")
-def role_scheme():
-    return _scheme("role")
-
-
-@bp.route("/role/<concept_id>")
-def role(concept_id: str):
-    return _concept_page("role", concept_id)
-
-
-@bp.route("/kind")
-def kind_scheme():
-    return _scheme("kind")
-
-
-@bp.route("/kind/<concept_id>")
-def kind(concept_id: str):
-    return _concept_page("kind", concept_id)
+@bp.route("/<any(theme, role, kind):name>/<concept_id>")
+def concept(name: str, concept_id: str):
+    return _concept_page(name, concept_id)
