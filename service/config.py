@@ -12,6 +12,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULTS = {
     # Where the graph lives: a directory (embedded pyoxigraph) or a SPARQL server's URL.
     "STORE": "var/store",
+    # The page index (SQLite, derived from the graph); None: beside an embedded store's directory,
+    # or in the temporary directory for a remote store.
+    "INDEX": None,
     # Instance IRIs are {BASE}/id/{kind}/{slug}.
     "BASE": "http://127.0.0.1:8000",
     # Rows per page in lists.

@@ -30,6 +30,18 @@ class Store(ABC):
     """
 
     location: str
+    #: Who is told of each write (see `watch`).
+    _watchers: tuple = ()
+
+    def watch(self, watcher) -> None:
+        """After each write, call `watcher.loaded({graph: quads})` (graphs replaced with these
+        quads), `watcher.deleted(graph)`, or `watcher.updated()` (a SPARQL update: anything may
+        have changed). Derived data (the page index) keeps in step this way."""
+        self._watchers = (*self._watchers, watcher)
+
+    def _tell(self, event: str, *args) -> None:
+        for watcher in self._watchers:
+            getattr(watcher, event)(*args)
 
     @abstractmethod
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:

@@ -42,6 +42,7 @@ class EmbeddedStore(Store):
     def update(self, sparql: str) -> None:
         self._writes += 1
         self._store.update(sparql)
+        self._tell("updated")
 
     def replace_graph(self, graph: str, quads: Iterable[Quad]) -> None:
         # One SPARQL update is one transaction: the old graph and the new one never coexist,
@@ -90,9 +91,12 @@ class EmbeddedStore(Store):
                 self._store.extend(fresh)  # too big for one ingestion: a transaction instead
             else:
                 self._store.bulk_load(serialize(fresh, format=RdfFormat.N_QUADS), RdfFormat.N_QUADS)
+        self._tell("loaded", graphs)
 
     def delete_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH {NamedNode(graph)}")
+        self._writes += 1
+        self._store.update(f"DROP SILENT GRAPH {NamedNode(graph)}")
+        self._tell("deleted", graph)
 
     def generation(self) -> object:
         """Only this process writes to the directory (it holds the lock), so counting its own

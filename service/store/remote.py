@@ -227,6 +227,10 @@ class RemoteStore(Store):
             "which is neither SPARQL results nor RDF")
 
     def update(self, sparql: str) -> None:
+        self._update(sparql)
+        self._tell("updated")
+
+    def _update(self, sparql: str) -> None:
         self._sparql(self.update_endpoint, sparql, update=True, timeout=self.timeout).close()
 
     def _graph_url(self, graph: str) -> str:
@@ -244,11 +248,12 @@ class RemoteStore(Store):
         #    transaction (a body that fails to parse leaves the old graph; readers see the old
         #    graph or the new one: tests/test_remote_store.py checks both). Servers without that
         #    guarantee would need a single "DROP GRAPH ; INSERT DATA" update instead.
+        quads = list(quads)
         own, extra = split_quads(graph, quads)
         if extra:
             data = " ".join(f"GRAPH {NamedNode(g)} {{ " + " ".join(
                 f"{q.subject} {q.predicate} {q.object} ." for q in qs) + " }" for g, qs in extra.items())
-            self.update(f"INSERT DATA {{ {data} }}")
+            self._update(f"INSERT DATA {{ {data} }}")
         body = serialize((q.triple for q in own), format=RdfFormat.N_TRIPLES)
         if not body:
             self.delete_graph(graph)
@@ -256,11 +261,13 @@ class RemoteStore(Store):
         response = self._request("PUT", self._graph_url(graph), what=f"replacing graph <{graph}>", body=body,
                                  headers={"Content-Type": "application/n-triples"})
         self._check(response, f"replacing of graph <{graph}>")
+        self._tell("loaded", {graph: quads})
 
     def delete_graph(self, graph: str) -> None:
         response = self._request("DELETE", self._graph_url(graph), what=f"deleting graph <{graph}>")
         if response.status != 404:
             self._check(response, f"deleting of graph <{graph}>")
+        self._tell("deleted", graph)
 
     def named_graphs(self) -> list[str]:
         # GRAPH ?g {} binds ?g to every named graph, empty ones too (SPARQL 1.1 §18.6).

@@ -1,0 +1,198 @@
+"""Keeping a store's page index in step with it.
+
+    pages = pages_for(store)          # opened once per store, synced, then told of every write
+
+Three ways rows get in: a write through this process's store (the watcher: rows derived from the
+quads in hand, nothing re-read); a sync at opening (reports whose ingest stamp differs from the
+index's are read back from the store, reports gone from the store are dropped: this is how
+writes by other processes, or a missing index file, are caught up); and a full rebuild after a
+SPARQL update (which may have changed anything), in one transaction so pages read the old rows
+until the new ones are complete.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+from service.mapping import is_entities_graph
+from service.mapping.vocab import KG, THEME_SCHEME
+from service.pageindex.derive import identities, report_rows
+from service.pageindex.index import VERSION, PageIndex
+from service.store import Store
+
+log = logging.getLogger(__name__)
+
+REPORT_SEGMENT = "/id/report/"
+#: Reports read back from the store per index transaction during a sync.
+SYNC_CHUNK = 500
+#: Seconds between checks that a remote store (which other processes may write) is unchanged.
+REMOTE_CHECK_INTERVAL = 30.0
+_opening = threading.Lock()
+
+
+def default_path(location: str) -> str:
+    """Beside an embedded store's directory; for a remote store, in the temporary directory
+    (it is derived data, rebuilt when missing)."""
+    if location == ":memory:":
+        return ":memory:"
+    if location.startswith(("http://", "https://")):
+        parts = urlsplit(location)
+        name = f"{parts.hostname}-{parts.port or 80}{parts.path}".replace("/", "_").strip("_")
+        return str(Path(tempfile.gettempdir()) / "konferencje-kg" / f"pages-{name}.sqlite")
+    return str(Path(location).with_name(Path(location).name + ".pages.sqlite"))
+
+
+def pages_for(store: Store, path: str | None = None) -> PageIndex:
+    """The store's page index: opened (and brought up to date) on first use, then kept."""
+    keeper = getattr(store, "_page_keeper", None)
+    if keeper is None:
+        with _opening:
+            keeper = getattr(store, "_page_keeper", None)
+            if keeper is None:
+                keeper = Keeper(store, PageIndex.open(path or default_path(store.location)))
+                keeper.sync()
+                store.watch(keeper)
+                store._page_keeper = keeper
+    keeper.check()
+    return keeper.index
+
+
+def is_report_graph(graph: str) -> bool:
+    return REPORT_SEGMENT in graph
+
+
+class Keeper:
+    """Watches one store's writes and applies them to its page index."""
+
+    def __init__(self, store: Store, index: PageIndex):
+        self.store, self.index = store, index
+        self.remote = store.location.startswith(("http://", "https://"))
+        self._checked = time.monotonic()
+        self._rebuilding = threading.Lock()
+
+    # --- the watcher ------------------------------------------------------------------------
+
+    def loaded(self, graphs: dict) -> None:
+        quads = [q for qs in graphs.values() for q in qs]
+        idents = identities(q for q in quads if _identity_graph(q.graph_name))
+        reports = [report_rows(g, _own(g, qs)) for g, qs in graphs.items() if is_report_graph(g)]
+        if reports or idents:
+            self.index.apply(reports, idents)
+
+    def deleted(self, graph: str) -> None:
+        if is_report_graph(graph):
+            self.index.remove([graph])
+
+    def updated(self) -> None:
+        """Anything may have changed: rebuild (in the background when the index is big)."""
+        self.index.set_meta("dirty", "1")
+        if len(self.index.stamps()) <= 2_000:
+            self.rebuild()
+        else:
+            threading.Thread(target=self.rebuild, name="kg-reindex", daemon=True).start()
+
+    # --- catching up -----------------------------------------------------------------------
+
+    def check(self) -> None:
+        """For a remote store, sync now and then: other processes may write to it."""
+        if self.remote and time.monotonic() - self._checked > REMOTE_CHECK_INTERVAL:
+            self._checked = time.monotonic()
+            threading.Thread(target=self.sync, name="kg-index-sync", daemon=True).start()
+
+    def store_stamps(self) -> dict[str, str]:
+        rows = self.store.select(f"SELECT ?g ?t WHERE {{ GRAPH ?g {{ ?g {KG.ingested} ?t }} }}")
+        return {r["g"].value: r["t"].value for r in rows if is_report_graph(r["g"].value)}
+
+    def sync(self) -> dict[str, int]:
+        """Bring the index up to the store: changed reports read back, gone ones dropped."""
+        if self.index.meta("version") != VERSION or self.index.meta("dirty"):
+            return self.rebuild()
+        stamps, known = self.store_stamps(), self.index.stamps()
+        gone = [g for g in known if g not in stamps]
+        changed = [g for g, t in stamps.items() if known.get(g) != t]
+        if gone:
+            self.index.remove(gone)
+        if changed:
+            started = time.perf_counter()
+            themes = self._themes()
+            for i in range(0, len(changed), SYNC_CHUNK):
+                chunk = changed[i:i + SYNC_CHUNK]
+                reports = [report_rows(g, self._graph_quads(g)) for g in chunk]
+                idents = self._identities_of({e for r in reports for e in r.mentions})
+                self.index.apply(reports, {**themes, **idents})
+            log.info("page index: %d reports read back from the store in %.1f s", len(changed),
+                     time.perf_counter() - started)
+        return {"changed": len(changed), "removed": len(gone)}
+
+    def rebuild(self) -> dict[str, int]:
+        """Every row again from the store, in one transaction (pages read the old rows meanwhile)."""
+        with self._rebuilding:
+            started = time.perf_counter()
+            graphs = sorted(self.store_stamps())
+            idents = {**self._themes(), **identities(self._graph_quads(self._entities_graph()))}
+            with self.index.transaction() as conn:
+                self.index.clear_rows(conn)
+                self.index.apply_rows(conn, [], idents)
+                for i in range(0, len(graphs), SYNC_CHUNK):
+                    self.index.apply_rows(conn, [report_rows(g, self._graph_quads(g))
+                                                 for g in graphs[i:i + SYNC_CHUNK]], {})
+                self.index.set_meta("version", VERSION, conn)
+            log.info("page index: rebuilt from %d reports in %.1f s", len(graphs), time.perf_counter() - started)
+            return {"changed": len(graphs), "removed": 0}
+
+    # --- reading the store --------------------------------------------------------------------
+
+    def _graph_quads(self, graph: str | None):
+        """The quads of one graph (an iterator for the embedded store: the entities graph is big)."""
+        if graph is None:
+            return []
+        oxigraph = getattr(self.store, "oxigraph", None)
+        if oxigraph is not None:
+            return oxigraph.quads_for_pattern(None, None, None, NamedNode(graph))
+        buffer = io.BytesIO()
+        self.store.dump(buffer, RdfFormat.N_QUADS, graph=graph)
+        node = NamedNode(graph)
+        return [q if q.graph_name == node else type(q)(q.subject, q.predicate, q.object, node)
+                for q in parse(buffer.getvalue(), format=RdfFormat.N_QUADS)]
+
+    def _entities_graph(self) -> str | None:
+        return next((g for g in self.store.named_graphs() if is_entities_graph(g)), None)
+
+    def _identities_of(self, iris: set[str]) -> dict:
+        graph = self._entities_graph()
+        if graph is None or not iris:
+            return {}
+        out, iris = {}, sorted(iris)
+        for i in range(0, len(iris), 300):
+            values = " ".join(str(NamedNode(x)) for x in iris[i:i + 300])
+            rows = self.store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }}")
+            from pyoxigraph import Quad
+            out.update(identities(Quad(r["s"], r["p"], r["o"], NamedNode(graph)) for r in rows))
+        return out
+
+    def _themes(self) -> dict:
+        from pyoxigraph import Quad
+        rows = self.store.select(f"""SELECT ?s ?p ?o WHERE {{ ?s <http://www.w3.org/2004/02/skos/core#inScheme> <{THEME_SCHEME}> ;
+          ?p ?o . FILTER(?p IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, <http://www.w3.org/2004/02/skos/core#prefLabel>,
+          <http://www.w3.org/2004/02/skos/core#inScheme>)) }}""")
+        return identities(Quad(r["s"], r["p"], r["o"]) for r in rows)
+
+
+def _identity_graph(graph) -> bool:
+    """Identity quads: the entities graph's, and the theme scheme's."""
+    return isinstance(graph, NamedNode) and (is_entities_graph(graph.value) or graph.value == THEME_SCHEME)
+
+
+def _own(graph: str, quads: list) -> list:
+    """A report's own quads, their graph set to the report's (quads in the default graph are its)."""
+    from pyoxigraph import Quad
+    node = NamedNode(graph)
+    return [q if q.graph_name == node else Quad(q.subject, q.predicate, q.object, node)
+            for q in quads if q.graph_name == node or not isinstance(q.graph_name, NamedNode)]

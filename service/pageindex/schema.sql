@@ -1,0 +1,111 @@
+-- The page index: what the browsing pages read, kept beside the graph so that no page scans it.
+-- Derived data only: every row comes from the store's quads (service/pageindex/derive.py) and
+-- `kg index --rebuild` makes it again from the store.
+
+PRAGMA journal_mode = WAL;
+
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+
+-- Entities with a page: their kind (an IRI segment: event, organisation, person, post, place,
+-- venue, report, theme), names, the body a post belongs to, and how many reports name them.
+CREATE TABLE IF NOT EXISTS entity (
+    iri      TEXT PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    label    TEXT NOT NULL,          -- the Polish (or untagged) preferred label
+    label_en TEXT,
+    sort_key TEXT NOT NULL,          -- the label folded (lower case, no diacritics): list order
+    post_in  TEXT,                   -- a post's organisation
+    reports  INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_list ON entity (kind, sort_key, iri) WHERE reports > 0;
+CREATE INDEX IF NOT EXISTS entity_posts ON entity (post_in) WHERE post_in IS NOT NULL;
+
+-- Search: each folded word of each label, with the label's length (shortest names first).
+CREATE TABLE IF NOT EXISTS word (
+    word TEXT NOT NULL,
+    len  INTEGER NOT NULL,
+    iri  TEXT NOT NULL,
+    PRIMARY KEY (word, len, iri)
+) WITHOUT ROWID;
+
+-- What each report states, row by row, so that replacing or removing a report is exact.
+CREATE TABLE IF NOT EXISTS report (
+    iri    TEXT PRIMARY KEY,
+    title  TEXT,
+    issued TEXT,
+    stamp  TEXT                      -- its kg:ingested value: how sync tells changed reports
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS mention (
+    entity TEXT NOT NULL,
+    issued TEXT NOT NULL,            -- the report's date, so an entity's reports page by date
+    report TEXT NOT NULL,
+    PRIMARY KEY (entity, issued, report)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mention_by_report ON mention (report);
+
+CREATE TABLE IF NOT EXISTS event_fact (
+    event  TEXT NOT NULL,
+    report TEXT NOT NULL,
+    start  TEXT,
+    "end"  TEXT,
+    parent TEXT,
+    PRIMARY KEY (event, report)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_fact_by_report ON event_fact (report);
+
+-- An event's themes, locations, organisers and patrons as one report states them.
+CREATE TABLE IF NOT EXISTS event_link (
+    event  TEXT NOT NULL,
+    facet  TEXT NOT NULL,            -- theme, location, organiser, patron
+    value  TEXT NOT NULL,
+    report TEXT NOT NULL,
+    PRIMARY KEY (event, facet, value, report)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_link_by_report ON event_link (report);
+
+-- Who took part in which event in which role (`via`: the post through which a person was patron).
+CREATE TABLE IF NOT EXISTS participation (
+    entity TEXT NOT NULL,
+    start  TEXT NOT NULL,            -- the event's start ('' unknown): appearances page by date
+    event  TEXT NOT NULL,
+    role   TEXT NOT NULL,
+    via    TEXT NOT NULL,            -- '' when none
+    report TEXT NOT NULL,
+    PRIMARY KEY (entity, start, event, role, via, report)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS participation_by_report ON participation (report);
+
+-- Aggregates, recomputed for the events and entities each change touches.
+CREATE TABLE IF NOT EXISTS event (
+    iri    TEXT PRIMARY KEY,
+    label  TEXT NOT NULL,
+    start  TEXT,
+    "end"  TEXT,
+    places TEXT NOT NULL DEFAULT '',
+    top    INTEGER NOT NULL          -- 1 unless part of another event
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_order ON event (top, start DESC, label, iri);
+
+-- The facet values of each top-level event (year, month, theme, place, voivodeship, organiser,
+-- patron), and how many events hold each value.
+CREATE TABLE IF NOT EXISTS event_facet (
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (facet, value, event)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_facet_by_event ON event_facet (event);
+
+CREATE TABLE IF NOT EXISTS facet_count (
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    n     INTEGER NOT NULL,
+    PRIMARY KEY (facet, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS facet_order ON facet_count (facet, n DESC, value);
+
+CREATE TABLE IF NOT EXISTS kind_count (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+
+-- The gazetteer's voivodeship of each locality slug (for the voivodeship facet).
+CREATE TABLE IF NOT EXISTS place_region (slug TEXT PRIMARY KEY, voivodeship TEXT NOT NULL) WITHOUT ROWID;
