@@ -49,3 +49,11 @@ def create_app(config: dict | None = None, *, store: Store | None = None) -> Fla
 def get_store() -> Store:
     from flask import current_app
     return current_app.extensions["kg_store"]
+
+
+def get_pages():
+    """The store's page index (service/pageindex): what lists, search, facets and appearances read."""
+    from flask import current_app
+
+    from service.pageindex import pages_for
+    return pages_for(get_store(), current_app.config.get("INDEX"))

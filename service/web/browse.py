@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from service.web import get_store
+from service.web import get_pages
 from service.web import graphdata
 from service.web.labels import current_language
 
@@ -24,16 +24,16 @@ def _page() -> int:
 
 @bp.route("/")
 def home():
-    store = get_store()
-    return render_template("home.html", counts=graphdata.counts(store), kinds=graphdata.KINDS,
-                           latest=graphdata.filtered_events(store, graphdata.Filters(), current_app.config["BASE"],
-                                                           limit=10, lang=current_language()))
+    pages = get_pages()
+    return render_template("home.html", counts=graphdata.counts(pages), kinds=graphdata.KINDS,
+                           latest=graphdata.filtered_events(pages, graphdata.Filters(), current_app.config["BASE"],
+                                                           limit=10))
 
 
 @bp.route("/search")
 def search():
     text = request.args.get("q", "")[:MAX_SEARCH_LENGTH]
-    results = graphdata.search(get_store(), text) if text.strip() else []
+    results = graphdata.search(get_pages(), text, lang=current_language()) if text.strip() else []
     return render_template("search.html", q=text, results=results)
 
 
@@ -46,8 +46,10 @@ def entity_list(kind: str):
         return render_event_list()
     size = int(current_app.config["PAGE_SIZE"])
     page = _page()
-    store = get_store()
-    rows = graphdata.entities(store, graphdata.KINDS[kind], limit=size + 1,
+    pages = get_pages()
+    # `after` (the previous page's last entity) pages by key; `page` alone by offset
+    after = graphdata.cursor(pages, request.args["after"]) if request.args.get("after") else None
+    rows = graphdata.entities(pages, graphdata.KINDS[kind], limit=size + 1, after=after,
                               offset=(page - 1) * size, lang=current_language())
     return render_template("list.html", kind=graphdata.KINDS[kind], rows=rows[:size], page=page,
                            has_next=len(rows) > size)

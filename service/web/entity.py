@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from service.web import get_store
+from service.web import get_pages, get_store
 from service.web import graphdata
 from service.web.formats import GRAPH_ALIASES, GRAPH_FORMATS, Format, NotAcceptable, choose
 from service.web.labels import current_language
@@ -60,7 +60,7 @@ def rdf_view(iri: str, fmt: Format):
 def html_page(iri: str, kind: str):
     store = get_store()
     try:
-        description = graphdata.describe(store, iri, lang=current_language())
+        description = graphdata.describe(store, iri, lang=current_language(), pages=get_pages())
     except ValueError:
         abort(404, "not a valid identifier")
     if not description.exists:

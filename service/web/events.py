@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from service.web import get_store
+from service.web import get_pages, get_store
 from service.web import graphdata
 from service.web.gazetteer import POLAND_OUTLINE, voivodeships
 from service.web.labels import LANGUAGES, current_language
@@ -85,10 +85,10 @@ def render_event_list():
     filters = parse_filters()
     page = _page()
     size = int(current_app.config["PAGE_SIZE"])
-    store, lang, base = get_store(), current_language(), _base()
-    facets = graphdata.facet_counts(store, filters, base, lang=lang)
-    rows = graphdata.filtered_events(store, filters, base, limit=size + 1, offset=(page - 1) * size, lang=lang)
-    total = graphdata.count_events(store, filters, base)
+    pages, lang, base = get_pages(), current_language(), _base()
+    facets = graphdata.facet_counts(pages, filters, base, lang=lang)
+    rows = graphdata.filtered_events(pages, filters, base, limit=size + 1, offset=(page - 1) * size)
+    total = graphdata.count_events(pages, filters, base)
     return render_template("events.html", facets=facets, rows=rows[:size], page=page,
                            has_next=len(rows) > size, total=total, filters=filters,
                            chips=_chips(filters, facets), view="list")
@@ -102,8 +102,8 @@ def event_list():
 @bp.route("/timeline")
 def timeline():
     filters = parse_filters()
-    store, lang, base = get_store(), current_language(), _base()
-    rows = graphdata.filtered_events(store, filters, base, limit=2000, lang=lang)
+    pages, lang, base = get_pages(), current_language(), _base()
+    rows = graphdata.filtered_events(pages, filters, base, limit=2000)
     years: "OrderedDict[str, OrderedDict[str, list]]" = OrderedDict()
     undated = []
     for row in sorted(rows, key=lambda r: (r.start or ""), reverse=True):
@@ -113,7 +113,7 @@ def timeline():
         month = row.start[5:7] if len(row.start) >= 7 else ""
         years.setdefault(row.start[:4], OrderedDict()).setdefault(month, []).append(row)
     most = max((len(v) for months in years.values() for v in months.values()), default=1)
-    facets = graphdata.facet_counts(store, filters, base, lang=lang)
+    facets = graphdata.facet_counts(pages, filters, base, lang=lang)
     return render_template("timeline.html", years=years, undated=undated, most=most,
                            filters=filters, chips=_chips(filters, facets), facets=facets,
                            total=len(rows), view="timeline")
@@ -137,8 +137,8 @@ def _projection(points):
 @bp.route("/map")
 def event_map():
     filters = parse_filters()
-    store, lang, base = get_store(), current_language(), _base()
-    places = graphdata.event_places(store, filters, base, lang=lang)
+    pages, lang, base = get_pages(), current_language(), _base()
+    places = graphdata.event_places(pages, get_store(), filters, base, lang=lang)
     located = [p for p in places if p.lat is not None]
     project, width, height = _projection(located)
     outline = " ".join(f"{x},{y}" for x, y in (project(lon, lat) for lon, lat in POLAND_OUTLINE))
@@ -148,7 +148,7 @@ def event_map():
         x, y = project(p.lon, p.lat)
         radius = round(5 + 9 * math.sqrt(p.count / most), 1)
         dots.append({"place": p, "x": x, "y": y, "r": radius, "size": min(int(radius), 14)})
-    facets = graphdata.facet_counts(store, filters, base, lang=lang)
+    facets = graphdata.facet_counts(pages, filters, base, lang=lang)
     return render_template("map.html", dots=dots, outline=outline, width=width, height=height,
                            places=places, unlocated=[p for p in places if p.lat is None],
                            filters=filters, chips=_chips(filters, facets), facets=facets,

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode
 
 from service.mapping import is_entities_graph
-from service.mapping.slug import slug
 from service.mapping.vocab import PROJECT
+from service.pageindex import PageIndex, read
 from service.store import Store
 
 PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -59,17 +59,13 @@ def _value(row: dict, key: str):
     return term.value
 
 
-def counts(store: Store) -> dict[str, int]:
-    values = " ".join(f"(<{k.type_iri}> \"{k.key}\")" for k in KINDS.values() if not k.extra)
-    rows = store.select(PREFIXES + f"""
-SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES (?t ?kind) {{ {values} }} ?s a ?t }} GROUP BY ?kind""")
-    out = {k: 0 for k in KINDS}
-    out.update({row["kind"].value: int(row["n"].value) for row in rows})
-    for kind in KINDS.values():
-        if kind.extra:
-            n = store.select(PREFIXES + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{kind.type_iri}> . {kind.extra} }}")
-            out[kind.key] = int(n[0]["n"].value)
-    return out
+#: kind → the type shown beside a search result (a venue is a place too)
+TYPE_OF_KIND = {**{k.key: k.type_iri for k in KINDS.values()}, "venue": "http://schema.org/Place"}
+
+
+def counts(pages: PageIndex) -> dict[str, int]:
+    found = read.kind_counts(pages)
+    return {k: found.get(k, 0) for k in KINDS}
 
 
 @dataclass
@@ -88,43 +84,23 @@ class Row:
     note: str = ""
 
 
-def entities(store: Store, kind: Kind, *, limit: int, offset: int = 0, lang: str = "pl") -> list[Row]:
-    rows = store.select(PREFIXES + f"""
-SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?r) AS ?reports) WHERE {{
-  ?s a <{kind.type_iri}> ; skos:prefLabel ?l . {kind.extra}
-  FILTER(LANG(?l) = "{lang}" || LANG(?l) = "pl" || LANG(?l) = "")
-  OPTIONAL {{ ?s dct:isReferencedBy ?r }}
-}} GROUP BY ?s ORDER BY LCASE(STR(?label)) LIMIT {int(limit)} OFFSET {int(offset)}""")
-    return [Row(_value(r, "s"), _value(r, "label"), _value(r, "reports")) for r in rows]
+def entities(pages: PageIndex, kind: Kind, *, limit: int, offset: int = 0, after: tuple[str, str] | None = None,
+             lang: str = "pl") -> list[Row]:
+    """A page of the kind's list in name order (with each entity's number of reports); `after`
+    is the last row's (sort key, IRI) of the page before."""
+    rows = read.entities(pages, kind.key, limit=limit, offset=offset, after=after, lang=lang)
+    return [Row(r.iri, r.label, str(r.reports)) for r in rows]
 
 
-def fold(text: str) -> str:
-    return slug(text)
+def cursor(pages: PageIndex, iri: str) -> tuple[str, str] | None:
+    """The (sort key, IRI) a list page ending with `iri` continues after."""
+    row = pages.connection().execute("SELECT sort_key, iri FROM entity WHERE iri = ?", (iri,)).fetchone()
+    return tuple(row) if row else None
 
 
-def search(store: Store, text: str, *, limit: int = 50) -> list[Row]:
-    """Entities whose name holds every word of `text`, case and diacritics aside.
-
-    Instance IRIs end in the folded name (their slug), so the match runs on the IRI, with no
-    index of its own; the label must hold the words too, so that dates in slugs do not match.
-    """
-    words = [w for w in fold(text).split("-") if w][:8]
-    if not words:
-        return []
-    iri_filter = " && ".join(f'CONTAINS(LCASE(STR(?s)), "{w}")' for w in words)
-    rows = store.select(PREFIXES + f"""
-SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE {{
-  ?s skos:prefLabel ?l ; a ?t .
-  FILTER({iri_filter})
-  FILTER(?t IN (schema:Event, org:Organization, person:Person, <http://purl.org/dc/terms/Location>, skos:Concept, foaf:Document))
-}} GROUP BY ?s ORDER BY STRLEN(STR(?label)) LIMIT {int(limit) * 3}""")
-    out = []
-    for r in rows:
-        label = _value(r, "label")
-        folded = fold(label)
-        if all(w in folded for w in words):
-            out.append(Row(_value(r, "s"), label, _value(r, "type")))
-    return out[:limit]
+def search(pages: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") -> list[Row]:
+    """Entities whose name holds every word of `text`, case and diacritics aside, shortest first."""
+    return [Row(r.iri, r.label, TYPE_OF_KIND.get(r.kind, "")) for r in read.search(pages, text, limit=limit, lang=lang)]
 
 
 @dataclass
@@ -144,6 +120,7 @@ class Description:
     outgoing: list[Statement]
     incoming: list[Statement]
     reports: list[Row]
+    reports_total: int = 0
 
     @property
     def exists(self) -> bool:
@@ -157,21 +134,29 @@ def _label_pattern(var: str, out: str, lang: str) -> str:
             f'BIND(COALESCE(?{out}_a, ?{out}_b, ?{out}_c) AS ?{out})')
 
 
-def describe(store: Store, iri: str, *, lang: str = "pl", incoming_limit: int = 500) -> Description:
+#: Reports an entity page lists (the latest); statements pointing at it that it shows.
+REPORTS_SHOWN = 50
+INCOMING_SHOWN = 200
+
+
+def describe(store: Store, iri: str, *, lang: str = "pl", incoming_limit: int = INCOMING_SHOWN,
+             pages: PageIndex | None = None) -> Description:
+    """The entity's statements (what points at it, up to `incoming_limit`) and its latest
+    reports (from the page index: an entity named by thousands of reports costs the same)."""
     node = str(NamedNode(iri))
     out_rows = store.select(PREFIXES + f"""
 SELECT ?p ?o (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
-  GRAPH ?g {{ {node} ?p ?o }}
+  GRAPH ?g {{ {node} ?p ?o }} FILTER(?p != dct:isReferencedBy)
   OPTIONAL {{ ?p rdfs:label ?pl FILTER(LANG(?pl) = "{lang}") }}
   {_label_pattern("?o", "ol", lang)}
 }} GROUP BY ?p ?o""")
     in_rows = store.select(PREFIXES + f"""
 SELECT ?s ?p (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
-  GRAPH ?g {{ ?s ?p {node} }}
-  FILTER(?p != dct:isReferencedBy || ?s != {node})
+  {{ SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} FILTER(?p != dct:isReferencedBy || ?s != {node}) }}
+    LIMIT {int(incoming_limit)} }}
   OPTIONAL {{ ?p rdfs:label ?pl FILTER(LANG(?pl) = "{lang}") }}
   {_label_pattern("?s", "sl", lang)}
-}} GROUP BY ?s ?p LIMIT {int(incoming_limit)}""")
+}} GROUP BY ?s ?p""")
 
     def statement(row, value_key, label_key):
         # The entities graph holds identity statements (types, names): not a report behind them.
@@ -186,13 +171,17 @@ SELECT ?s ?p (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) (GROUP_CONCAT(DIS
     label = next((s.value.value for s in outgoing
                   if s.predicate == "http://www.w3.org/2004/02/skos/core#prefLabel"
                   and isinstance(s.value, Literal) and s.value.language in (lang, "pl", None)), None)
-    graphs = sorted({g for s in outgoing + incoming for g in s.reports})
-    reports = report_rows(store, graphs)
+    total = read.count_reports(pages, iri) if pages is not None else 0
+    if total:
+        reports = [Row(r.iri, r.title, r.issued) for r in read.reports_of(pages, iri, limit=REPORTS_SHOWN)]
+    else:  # not named by reports (a report itself, a vocabulary term): the graphs its statements are in
+        reports = report_rows(store, sorted({g for s in outgoing + incoming for g in s.reports})[:REPORTS_SHOWN])
+        total = len(reports)
     order = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": 0,
              "http://www.w3.org/2004/02/skos/core#prefLabel": 1}
     outgoing.sort(key=lambda s: (order.get(s.predicate, 2), s.predicate_label or s.predicate, s.value_label or s.value.value))
     incoming.sort(key=lambda s: (s.predicate_label or s.predicate, s.value_label or s.value.value))
-    return Description(iri, label, types, outgoing, incoming, reports)
+    return Description(iri, label, types, outgoing, incoming, reports, total)
 
 
 def report_rows(store: Store, graphs: list[str]) -> list[Row]:
@@ -202,7 +191,7 @@ def report_rows(store: Store, graphs: list[str]) -> list[Row]:
     rows = store.select(PREFIXES + f"""
 SELECT ?r (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) WHERE {{
   VALUES ?r {{ {values} }} OPTIONAL {{ ?r dct:title ?t }} OPTIONAL {{ ?r dct:issued ?d }}
-}} GROUP BY ?r ORDER BY ?date""")
+}} GROUP BY ?r ORDER BY DESC(?date)""")
     return [Row(_value(r, "r"), _value(r, "title") or _value(r, "r"), _value(r, "date") or "") for r in rows]
 
 
@@ -212,7 +201,6 @@ SELECT ?r (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?date) WHERE {{
 
 THEME_NS = f"{PROJECT}theme/"
 FACETS = ("year", "theme", "place", "voivodeship", "organiser", "patron")
-TOP_EVENT = "?e a schema:Event . FILTER NOT EXISTS { ?e kg:partOf ?parent }"
 
 
 @dataclass
@@ -244,34 +232,15 @@ class Filters:
         return any(self.__dict__.values())
 
 
-def _iris(values) -> str:
-    return " ".join(str(NamedNode(v)) for v in values)
-
-
-def _literals(values) -> str:
-    return ", ".join(str(Literal(v)) for v in values)
-
-
-def filter_patterns(filters: Filters, base: str) -> str:
-    """Graph patterns restricting ?e to events that match `filters` (all lookups by key)."""
-    from service.web.gazetteer import places_in
-    parts = [TOP_EVENT]
-    if filters.year:
-        parts.append(f"?e schema:startDate ?f_year . FILTER(SUBSTR(STR(?f_year), 1, 4) IN ({_literals(filters.year)}))")
-    if filters.month:
-        parts.append(f"?e schema:startDate ?f_month . FILTER(SUBSTR(STR(?f_month), 1, 7) IN ({_literals(filters.month)}))")
-    if filters.theme:
-        parts.append(f"VALUES ?f_theme {{ {_iris(THEME_NS + t for t in filters.theme)} }} ?e dct:subject ?f_theme .")
-    if filters.place:
-        parts.append(f"VALUES ?f_place {{ {_iris(f'{base}/id/place/{p}' for p in filters.place)} }} ?e schema:location ?f_place .")
-    if filters.voivodeship:
-        places = [f"{base}/id/place/{p}" for v in filters.voivodeship for p in places_in(v)]
-        parts.append(f"VALUES ?f_voiv {{ {_iris(places)} }} ?e schema:location ?f_voiv .")
-    if filters.organiser:
-        parts.append(f"VALUES ?f_org {{ {_iris(f'{base}/id/{o}' for o in filters.organiser)} }} ?e schema:organizer ?f_org .")
-    if filters.patron:
-        parts.append(f"VALUES ?f_pat {{ {_iris(f'{base}/id/{o}' for o in filters.patron)} }} ?e kg:patron ?f_pat .")
-    return "\n  ".join(parts)
+def filter_values(filters: Filters, base: str) -> dict[str, list[str]]:
+    """The chosen facet values as the page index holds them (IRIs for entities and themes)."""
+    return {
+        "year": filters.year, "month": filters.month, "voivodeship": filters.voivodeship,
+        "theme": [THEME_NS + t for t in filters.theme],
+        "place": [f"{base}/id/place/{p}" for p in filters.place],
+        "organiser": [f"{base}/id/{o}" for o in filters.organiser],
+        "patron": [f"{base}/id/{o}" for o in filters.patron],
+    }
 
 
 @dataclass
@@ -294,69 +263,42 @@ def _key_of(iri: str, base: str, facet: str) -> str | None:
     return rest
 
 
-def facet_counts(store: Store, filters: Filters, base: str, *, lang: str = "pl",
+def facet_counts(pages: PageIndex, filters: Filters, base: str, *, lang: str = "pl",
                  limit: int = 60) -> dict[str, list[FacetValue]]:
     """For each facet, its values with the number of matching events, counted under every
     other chosen filter (so choosing a value shows what combining it would give)."""
-    from service.web.gazetteer import localities, voivodeships
+    from service.web.gazetteer import voivodeships
+    chosen_values = filter_values(filters, base)
     out: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
-        where = filter_patterns(filters.without(facet), base)
-        if facet == "year":
-            dim, label = "?e schema:startDate ?d . BIND(SUBSTR(STR(?d), 1, 4) AS ?v)", "BIND(?v AS ?l)"
-        elif facet == "voivodeship":
-            pairs = " ".join(f'({NamedNode(f"{base}/id/place/{s}")} "{loc.voivodeship}")'
-                             for s, loc in localities().items() if loc.voivodeship)
-            dim, label = f"?e schema:location ?pl . VALUES (?pl ?v) {{ {pairs} }}", "BIND(?v AS ?l)"
-        else:
-            predicate = {"theme": "dct:subject", "place": "schema:location",
-                         "organiser": "schema:organizer", "patron": "kg:patron"}[facet]
-            dim = f"?e {predicate} ?v ."
-            if facet == "place":
-                dim += " FILTER NOT EXISTS { ?v a schema:Place }"
-            label = _label_pattern("?v", "l", lang)
-        rows = store.select(PREFIXES + f"""
-SELECT ?v (COUNT(DISTINCT ?e) AS ?n) (SAMPLE(?l) AS ?label) WHERE {{
-  {where}
-  {dim}
-  {label}
-}} GROUP BY ?v ORDER BY DESC(?n) LCASE(STR(?label)) LIMIT {int(limit)}""")
+        found = read.facet_values(pages, facet, chosen_values, limit=limit)
+        names = read.labels(pages, [v for v, _ in found], lang) if facet not in ("year", "voivodeship") else {}
         chosen = set(getattr(filters, facet))
         values = []
-        for r in rows:
-            raw = _value(r, "v")
+        for raw, n in found:
             key = raw if facet in ("year", "voivodeship") else _key_of(raw, base, facet)
             if key is None:
                 continue
-            text = _value(r, "label") or key
+            text = names.get(raw) or key
             if facet == "voivodeship":
                 v = voivodeships().get(key)
                 text = (v.pl if lang == "pl" else v.en) if v else key
-            values.append(FacetValue(key, text, int(_value(r, "n")), key in chosen))
+            values.append(FacetValue(key, text, int(n), key in chosen))
         if facet == "year":
             values.sort(key=lambda v: v.key, reverse=True)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label.lower()))
         out[facet] = values
     return out
 
 
-def count_events(store: Store, filters: Filters, base: str) -> int:
-    rows = store.select(PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {filter_patterns(filters, base)} }}")
-    return int(rows[0]["n"].value) if rows else 0
+def count_events(pages: PageIndex, filters: Filters, base: str) -> int:
+    return read.count_events(pages, filter_values(filters, base))
 
 
-def filtered_events(store: Store, filters: Filters, base: str, *, limit: int, offset: int = 0,
-                    lang: str = "pl") -> list[EventRow]:
-    rows = store.select(PREFIXES + f"""
-SELECT ?e (SAMPLE(?l) AS ?label) (MIN(?s) AS ?start) (MAX(?en) AS ?end)
-       (GROUP_CONCAT(DISTINCT ?pl; SEPARATOR=", ") AS ?places)
-WHERE {{
-  {filter_patterns(filters, base)}
-  ?e skos:prefLabel ?l .
-  OPTIONAL {{ ?e schema:startDate ?s }} OPTIONAL {{ ?e schema:endDate ?en }}
-  OPTIONAL {{ ?e schema:location ?p . ?p skos:prefLabel ?pl . FILTER NOT EXISTS {{ ?p a schema:Place }} }}
-}} GROUP BY ?e ORDER BY DESC(STR(?start)) ?label LIMIT {int(limit)} OFFSET {int(offset)}""")
-    return [EventRow(_value(r, "e"), _value(r, "label"), _value(r, "start"), _value(r, "end"),
-                     _value(r, "places") or "") for r in rows]
+def filtered_events(pages: PageIndex, filters: Filters, base: str, *, limit: int, offset: int = 0) -> list[EventRow]:
+    rows = read.events(pages, filter_values(filters, base), limit=limit, offset=offset)
+    return [EventRow(r.iri, r.label, r.start, r.end, r.places) for r in rows]
 
 
 @dataclass
@@ -370,30 +312,29 @@ class PlacePoint:
     voivodeship: str = ""
 
 
-def event_places(store: Store, filters: Filters, base: str, *, lang: str = "pl") -> list[PlacePoint]:
-    """Localities of the matching events, with counts and coordinates (the graph's, else the
-    gazetteer's)."""
+def event_places(pages: PageIndex, store: Store, filters: Filters, base: str, *, lang: str = "pl") -> list[PlacePoint]:
+    """Localities of the matching events, with counts and coordinates (the gazetteer's, else
+    the graph's)."""
     from service.web.gazetteer import localities
-    rows = store.select(PREFIXES + f"""
-SELECT ?p (COUNT(DISTINCT ?e) AS ?n) (SAMPLE(?l) AS ?label) (SAMPLE(?la) AS ?lat) (SAMPLE(?lo) AS ?lon) WHERE {{
-  {filter_patterns(filters, base)}
-  ?e schema:location ?p . FILTER NOT EXISTS {{ ?p a schema:Place }}
-  ?p skos:prefLabel ?l .
-  OPTIONAL {{ ?p schema:latitude ?la ; schema:longitude ?lo }}
-}} GROUP BY ?p ORDER BY DESC(?n) ?label""")
+    found = read.facet_values(pages, "place", filter_values(filters, base), limit=None)
+    names = read.labels(pages, [v for v, _ in found], lang)
     gaz = localities()
+    keys = {iri: _key_of(iri, base, "place") or iri for iri, _ in found}
+    unknown = [iri for iri in keys if keys[iri] not in gaz]
+    coordinates = {}
+    if unknown:
+        rows = store.select(PREFIXES + f"""SELECT ?p ?la ?lo WHERE {{
+  VALUES ?p {{ {" ".join(str(NamedNode(i)) for i in unknown)} }} ?p schema:latitude ?la ; schema:longitude ?lo }}""")
+        for r in rows:
+            try:
+                coordinates[r["p"].value] = (float(r["la"].value), float(r["lo"].value))
+            except ValueError:
+                pass
     out = []
-    for r in rows:
-        iri = _value(r, "p")
-        key = _key_of(iri, base, "place") or iri
-        lat, lon = _value(r, "lat"), _value(r, "lon")
-        loc = gaz.get(key)
-        try:
-            lat, lon = (float(lat), float(lon)) if lat is not None and lon is not None else (None, None)
-        except ValueError:
-            lat = lon = None
-        if lat is None and loc:
-            lat, lon = loc.lat, loc.lon
-        out.append(PlacePoint(key, iri, _value(r, "label"), int(_value(r, "n")), lat, lon,
+    for iri, n in found:
+        loc = gaz.get(keys[iri])
+        lat, lon = (loc.lat, loc.lon) if loc else coordinates.get(iri, (None, None))
+        out.append(PlacePoint(keys[iri], iri, names.get(iri, keys[iri]), int(n), lat, lon,
                               loc.voivodeship if loc else ""))
+    out.sort(key=lambda p: (-p.count, p.label))
     return out

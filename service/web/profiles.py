@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, request
 from pyoxigraph import NamedNode
 
 from service.mapping.vocab import PROJECT
-from service.web import get_store
+from service.ontology import label as ontology_label
+from service.pageindex import read
+from service.web import get_pages, get_store
 from service.web.graphdata import PREFIXES, _label_pattern, _value
 from service.web.evidence import MAX_REPORTS, Evidence, kind_of, names_for
 from service.web.labels import current_language
 
 ROLE_NS = f"{PROJECT}role/"
 PATRON_ROLES = ("honorary-patron", "media-patron", "substantive-patron", "patron")
+#: Appearances a person's, a post's or each of a body's groups shows per page.
+APPEARANCES_SHOWN = 50
+#: People a body's page lists (holders of its posts, members).
+PEOPLE_SHOWN = 200
 CONTRIBUTION_ORDER = ("opened", "welcomed", "moderated", "spoke", "presented", "sent-letter",
                       "awarded", "attended", "other")
 
@@ -80,12 +86,33 @@ def _name_of(node) -> str:
     return _value(rows[0], "n") if rows else ""
 
 
-def _quote_appearances(events_pattern: str, links: list[Link], names) -> None:
-    """Each appearance (a Link to an event, with its role) with the sentence of that event's
-    reports that states it."""
-    titles, by_event = _reports_of(events_pattern)
+def _quote_appearances(links: list[Link], names) -> None:
+    """Each appearance shown (a Link to an event, with its role) with the sentence of that
+    event's reports that states it."""
+    if not links:
+        return
+    events = " ".join(str(NamedNode(iri)) for iri in dict.fromkeys(link.iri for link in links))
+    titles, by_event = _reports_of(f"VALUES ?ev {{ {events} }}")
     _quote_lines([(link, link.role) for link in links], names,
                  lambda link: [(r, titles[r]) for r in by_event.get(link.iri, [])])
+
+
+def _appearance_links(apps: list, lang: str) -> list[Link]:
+    """Index appearances as Links to their events, with role labels and the post (`via`)."""
+    names = read.labels(get_pages(), [a.event for a in apps] + [a.via for a in apps if a.via], lang)
+    return [Link(a.event, names.get(a.event, a.event), ontology_label(a.role, lang) or _role_key(a.role),
+                 a.start, [Link(a.via, names.get(a.via, ""))] if a.via else [], role=_role_key(a.role))
+            for a in apps]
+
+
+def _page_of_appearances(who: list[str], lang: str) -> dict:
+    """One page (`?page=`) of the appearances of `who`, latest first, and how many there are."""
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
+    apps = read.appearances(get_pages(), who, limit=APPEARANCES_SHOWN, offset=(page - 1) * APPEARANCES_SHOWN)
+    total = read.count_appearances(get_pages(), who)
+    return {"appearances": _appearance_links(apps, lang), "appearances_total": total, "page": page,
+            "has_next": page * APPEARANCES_SHOWN < total}
 
 
 def person_profile(iri: str, lang: str) -> dict:
@@ -97,71 +124,48 @@ SELECT DISTINCT ?post ?pl ?org ?ol WHERE {{
 }} ORDER BY ?pl""")
     members = _select(f"""
 SELECT DISTINCT ?org ?ol WHERE {{ {node} org:memberOf ?org . {_label_pattern("?org", "ol", lang)} }} ORDER BY ?ol""")
-    rows = _select(f"""
-SELECT DISTINCT ?ev ?el ?start ?role ?rl ?via ?vl WHERE {{
-  {{ ?p cv:hasParticipant {node} }} UNION {{ ?p kg:patronPerson {node} . ?p cv:hasParticipant ?via . {_label_pattern("?via", "vl", lang)} }}
-  ?p kg:inEvent ?ev ; cv:role ?role .
-  {_label_pattern("?ev", "el", lang)} {_label_pattern("?role", "rl", lang)}
-  OPTIONAL {{ ?ev schema:startDate ?start }}
-}} ORDER BY DESC(STR(?start)) ?el""")
-    appearances = [Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"), _value(r, "rl") or _role_key(_value(r, "role")),
-                        _value(r, "start") or "", [Link(_value(r, "via"), _value(r, "vl") or "")] if r.get("via") else [],
-                        role=_role_key(_value(r, "role")))
-                   for r in rows]
+    shown = _page_of_appearances([iri], lang)
     name = _name_of(node)
-    _quote_appearances(f"{{ ?p cv:hasParticipant {node} }} UNION {{ ?p kg:patronPerson {node} }} ?p kg:inEvent ?ev .",
-                       appearances, lambda link: names_for(name, "person", (), tuple(x.label for x in link.extra)))
+    _quote_appearances(shown["appearances"],
+                       lambda link: names_for(name, "person", (), tuple(x.label for x in link.extra)))
     return {"posts": [Link(_value(r, "post"), _value(r, "pl") or _value(r, "post"), "",
                            extra=[Link(_value(r, "org"), _value(r, "ol") or "")] if r.get("org") else [])
                       for r in posts],
             "members": [Link(_value(r, "org"), _value(r, "ol") or _value(r, "org")) for r in members],
-            "appearances": appearances}
+            **shown}
 
 
-def _organisation_participations(node) -> str:
-    """Binds ?p and ?ev: the organisation's participations, its own or its posts', and their event.
-
-    The participants (the organisation and its posts) are looked up first and given as VALUES:
-    Oxigraph joins `{ own } UNION { posts' }` with what follows by evaluating the rest on its
-    own (every participation in the store) and hashing, 0.7 s for a much-named body at 1k reports."""
-    posts = _select(f"SELECT DISTINCT ?post WHERE {{ ?post org:postIn {node} . ?post a org:Post }}")
-    who = " ".join([str(node)] + [str(r["post"]) for r in posts])
-    return f"VALUES ?who {{ {who} }} ?p cv:hasParticipant ?who ; kg:inEvent ?ev ."
+#: An organisation's appearances, grouped by role.
+ROLE_GROUPS = {"organised": ("organiser",), "patronised": PATRON_ROLES, "partnered": ("partner",)}
 
 
 def organisation_profile(iri: str, lang: str) -> dict:
+    """What a body organised, patronised, partnered and attended (itself or through its posts):
+    the latest of each group, with the group's size; the people holding its posts."""
     node = NamedNode(iri)
-    participations = _organisation_participations(node)
-    rows = _select(f"""
-SELECT DISTINCT ?ev ?el ?start ?role ?rl WHERE {{
-  {participations} ?p cv:role ?role .
-  {_label_pattern("?ev", "el", lang)} {_label_pattern("?role", "rl", lang)}
-  OPTIONAL {{ ?ev schema:startDate ?start }}
-}} ORDER BY DESC(STR(?start)) ?el""")
-    groups: dict[str, list[Link]] = {"organised": [], "patronised": [], "partnered": [], "attended": []}
-    seen = set()
-    for r in rows:
-        role = _role_key(_value(r, "role"))
-        group = ("organised" if role == "organiser" else "partnered" if role == "partner"
-                 else "patronised" if role in PATRON_ROLES else "attended")
-        key = (group, _value(r, "ev"), role)
-        if key in seen:
-            continue
-        seen.add(key)
-        groups[group].append(Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"),
-                                  _value(r, "rl") or role, _value(r, "start") or "", role=role))
+    pages = get_pages()
+    who = [iri, *read.posts_in(pages, iri)]
+    grouped = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
+    groups: dict[str, list[Link]] = {}
+    totals: dict[str, int] = {}
+    for group in ("organised", "patronised", "partnered", "attended"):
+        roles = [ROLE_NS + r for r in ROLE_GROUPS.get(group, ())]
+        apps = read.appearances(pages, who, limit=APPEARANCES_SHOWN, roles=roles or None,
+                                other_roles=None if roles else [ROLE_NS + r for r in grouped])
+        totals[group] = read.count_appearances(pages, who, roles=roles or None,
+                                               other_roles=None if roles else [ROLE_NS + r for r in grouped])
+        groups[group] = _appearance_links(apps, lang)
     own_names = names_for(_name_of(node), "organisation", tuple(_alt_labels(f"BIND({node} AS ?o)", "?o").get(iri, ())))
-    _quote_appearances(participations,
-                       [link for links in groups.values() for link in links], lambda link: own_names)
+    _quote_appearances([link for links in groups.values() for link in links], lambda link: own_names)
     people = _select(f"""
 SELECT DISTINCT ?person ?name ?post ?pl WHERE {{
   {{ ?post org:postIn {node} . ?post org:heldBy ?person . {_label_pattern("?post", "pl", lang)} }}
   UNION {{ ?person org:memberOf {node} }}
   {_label_pattern("?person", "name", lang)}
-}} ORDER BY ?name""")
+}} ORDER BY ?name LIMIT {PEOPLE_SHOWN}""")
     groups["people"] = [Link(_value(r, "person"), _value(r, "name") or _value(r, "person"), _value(r, "pl") or "")
                         for r in people]
-    return groups
+    return {**groups, "totals": totals}
 
 
 def post_profile(iri: str, lang: str) -> dict:
@@ -172,19 +176,20 @@ SELECT DISTINCT ?who ?wl ?org ?ol WHERE {{
   OPTIONAL {{ {node} org:heldBy ?who . {_label_pattern("?who", "wl", lang)} }}
   OPTIONAL {{ {node} org:postIn ?org . {_label_pattern("?org", "ol", lang)} }}
 }}""")
-    rows = _select(f"""
-SELECT DISTINCT ?ev ?el ?start ?rl ?person ?personl WHERE {{
-  ?p cv:hasParticipant {node} ; kg:inEvent ?ev ; cv:role ?role .
-  OPTIONAL {{ ?p kg:patronPerson ?person . {_label_pattern("?person", "personl", lang)} }}
-  {_label_pattern("?ev", "el", lang)} {_label_pattern("?role", "rl", lang)}
-  OPTIONAL {{ ?ev schema:startDate ?start }}
-}} ORDER BY DESC(STR(?start)) ?el""")
+    shown = _page_of_appearances([iri], lang)
+    events = " ".join(str(NamedNode(link.iri)) for link in shown["appearances"])
+    persons = _select(f"""
+SELECT DISTINCT ?ev ?person ?personl WHERE {{ VALUES ?ev {{ {events} }}
+  ?p cv:hasParticipant {node} ; kg:inEvent ?ev ; kg:patronPerson ?person . {_label_pattern("?person", "personl", lang)}
+}}""") if events else []
+    by_event: dict[str, list[Link]] = {}
+    for r in persons:
+        by_event.setdefault(_value(r, "ev"), []).append(Link(_value(r, "person"), _value(r, "personl") or ""))
+    for link in shown["appearances"]:
+        link.extra = by_event.get(link.iri, [])
     return {"holders": [Link(_value(r, "who"), _value(r, "wl") or _value(r, "who")) for r in holders if r.get("who")],
             "organisations": [Link(_value(r, "org"), _value(r, "ol") or _value(r, "org")) for r in holders if r.get("org")],
-            "appearances": [Link(_value(r, "ev"), _value(r, "el") or _value(r, "ev"), _value(r, "rl") or "",
-                                 _value(r, "start") or "",
-                                 [Link(_value(r, "person"), _value(r, "personl") or "")] if r.get("person") else [])
-                            for r in rows]}
+            **shown}
 
 
 def event_profile(iri: str, lang: str) -> dict:
