@@ -149,7 +149,10 @@ def ingest(store: Store, paths: Iterable[str | Path], *, base: str, validate: bo
     load_ontology(store)
     sources = find_sources(paths)
     iterator = progress(sources) if progress else sources
-    return ingest_batched(store, iterator, base=base, validate=validate)
+    outcomes = ingest_batched(store, iterator, base=base, validate=validate)
+    from service.pageindex.keeper import wait_for
+    wait_for(store)  # the page index is written beside the loads: done when they are
+    return outcomes
 
 
 def prune_entities(store: Store, *, base: str) -> int:

@@ -10,6 +10,7 @@ COMMANDS = {
     "extract": ("service.cli.extract", "extract", "Print or write the report record of each report file."),
     "evaluate": ("service.cli.extract", "evaluate", "Score extraction against gold records."),
     "ingest": ("service.cli.ingest", "ingest", "Load reports into the store, one named graph each."),
+    "index": ("service.cli.index", "index", "Bring the page index up to the store (or rebuild or check it)."),
     "query": ("service.cli.query", "query", "Run a SPARQL query and print its results."),
     "export": ("service.cli.export", "export", "Write the whole graph (N-Quads, TriG, Turtle, JSON-LD)."),
     "serve": ("service.cli.serve", "serve", "Serve the web app and SPARQL endpoint."),

@@ -26,6 +26,8 @@ def ingest(paths, store_location, no_validate, prune):
     """
     config = settings(store_location)
     store = open_configured_store(config)
+    from service.pageindex import pages_for
+    pages_for(store, config.get("INDEX"))  # opened first: every load below updates it too
 
     def progress(sources):
         if not sys.stderr.isatty():

@@ -41,7 +41,9 @@ def serve(host, port, threads, workers, store_location):
         import waitress
 
         from service.web import create_app
-        waitress.serve(create_app(config), host=host, port=port, threads=threads, ident="konferencje-kg")
+        app = create_app(config)
+        _prepare_index(app.extensions["kg_store"], config)
+        waitress.serve(app, host=host, port=port, threads=threads, ident="konferencje-kg")
     else:
         _run_gunicorn(config, {
             "bind": f"{host}:{port}", "workers": workers, "threads": threads,
@@ -60,10 +62,27 @@ def _warn_if_unreachable(config: dict) -> None:
         store = open_configured_store(config)
         try:
             store.ask("ASK {}")
+            _prepare_index(store, config)  # once here, before the workers start
         finally:
             store.close()
     except (StoreError, click.ClickException) as error:
         click.echo(f"warning: {error}; pages will answer 503 until the store is reachable", err=True)
+
+
+def _prepare_index(store, config: dict) -> None:
+    """Bring the page index up to the store before the first request (a missing index of a big
+    store takes a while to build: better at start than in a page's time)."""
+    import time
+
+    from service.pageindex import pages_for
+    from service.store import StoreError
+    started = time.perf_counter()
+    try:
+        pages = pages_for(store, config.get("INDEX"))
+    except StoreError as error:
+        click.echo(f"warning: page index not brought up to date: {error}", err=True)
+        return
+    click.echo(f"page index {pages.path} ready in {time.perf_counter() - started:.1f} s", err=True)
 
 
 def _run_gunicorn(config: dict, options: dict) -> None:

@@ -107,53 +107,60 @@ def identities(quads: Iterable[Quad]) -> dict[str, Identity]:
     return out
 
 
+#: predicate → what report_rows does with it (one dictionary lookup per quad: most are skipped)
+_ROLE_OF_PREDICATE = {
+    DCT.isReferencedBy.value: "mention",
+    DCT.title.value: "title", DCT.issued.value: "issued", KG.ingested.value: "stamp",
+    SKOS.prefLabel.value: "label",
+    SCHEMA.startDate.value: "start", SCHEMA.endDate.value: "end", KG.partOf.value: "parent",
+    **{p: "link" for p in LINK_FACETS},
+    KG.inEvent.value: "part", CV.hasParticipant.value: "part", CV.role.value: "part", KG.patronPerson.value: "part",
+}
+
+
 def report_rows(report: str, quads: Iterable[Quad]) -> ReportRows:
-    """The rows one report graph gives (its own quads; identity quads are ignored here)."""
+    """The rows one report graph gives; `quads` are the graph's own (identity quads elsewhere)."""
     rows = ReportRows(report)
-    node = NamedNode(report)
-    referenced, inevent = DCT.isReferencedBy, KG.inEvent
     participants: dict[str, dict] = {}
-    start, end, part_of = SCHEMA.startDate, SCHEMA.endDate, KG.partOf
+    roles = _ROLE_OF_PREDICATE
     for q in quads:
-        if q.graph_name != node:
+        pv = q.predicate.value
+        role = roles.get(pv)
+        if role is None:
             continue
-        s, p, o = q.subject, q.predicate, q.object
-        pv = p.value
-        if p == referenced:
-            if o == node:
-                rows.mentions.add(s.value)
-        elif s == node:
-            if p == DCT.title:
-                rows.title = o.value
-            elif p == DCT.issued:
-                rows.issued = o.value
-            elif p == KG.ingested:
-                rows.stamp = o.value
-            elif p == SKOS.prefLabel and (rows.label is None or getattr(o, "language", None) == "pl"):
-                rows.label = o.value
-        elif p == start or p == end or p == part_of:
-            fact = rows.event_facts.setdefault(s.value, {})
-            key = "start" if p == start else "end" if p == end else "parent"
-            if fact.get(key) is None or (key == "start" and o.value < fact[key]) or (key == "end" and o.value > fact[key]):
-                fact[key] = o.value
-        elif pv in LINK_FACETS:
+        s, o = q.subject.value, q.object
+        if role == "mention":
+            if o.value == report:
+                rows.mentions.add(s)
+        elif role == "part":
+            participants.setdefault(s, {}).setdefault(pv, []).append(o.value)
+        elif role == "link":
             facet = LINK_FACETS[pv]
-            rows.event_links.add((s.value, facet, o.value))
+            rows.event_links.add((s, facet, o.value))
             if facet == "theme":  # a theme's reports are those that give it to an event
                 rows.mentions.add(o.value)
-        elif p == inevent or p == CV.hasParticipant or p == CV.role or p == KG.patronPerson:
-            participants.setdefault(s.value, {}).setdefault(pv, []).append(o.value)
+        elif s == report:
+            if role == "label":
+                if rows.label is None or getattr(o, "language", None) == "pl":
+                    rows.label = o.value
+            elif role in ("title", "issued", "stamp"):
+                setattr(rows, role, o.value)
+        elif role in ("start", "end", "parent"):
+            fact = rows.event_facts.setdefault(s, {})
+            value, old = o.value, fact.get(role)
+            if old is None or (role == "start" and value < old) or (role == "end" and value > old):
+                fact[role] = value
     for links in rows.event_links:
         rows.event_facts.setdefault(links[0], {})
+    in_event, who_p, role_p, person_p = (KG.inEvent.value, CV.hasParticipant.value, CV.role.value,
+                                         KG.patronPerson.value)
     for parts in participants.values():
-        events = parts.get(inevent.value, [])
-        roles = parts.get(CV.role.value, [])
-        for event in events:
+        for event in parts.get(in_event, ()):
             rows.event_facts.setdefault(event, {})
-            for role in roles:
-                for who in parts.get(CV.hasParticipant.value, []):
+            for role in parts.get(role_p, ()):
+                for who in parts.get(who_p, ()):
                     rows.participations.add((who, event, role, ""))
-                    for person in parts.get(KG.patronPerson.value, []):
+                    for person in parts.get(person_p, ()):
                         rows.participations.add((person, event, role, who))
     return rows
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import Counter
 from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
@@ -21,7 +22,7 @@ from service.pageindex.derive import Identity, ReportRows, fold, label_words
 
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 #: Changes whenever what the rows mean changes: an index of another version is rebuilt.
-VERSION = "1"
+VERSION = "2"
 _memory_ids = count()
 
 
@@ -111,26 +112,17 @@ class PageIndex:
 
     def apply_rows(self, conn, reports: Iterable[ReportRows], identities: dict[str, Identity] | None) -> None:
         reports = list(reports)
-        entities, events = set(), set()
         self._upsert_identities(conn, (identities or {}).values())
         self._upsert_identities(conn, [Identity(r.report, "report", r.label or r.title or r.report)
                                       for r in reports])
         known = self._known_reports(conn, [r.report for r in reports])
-        for rows in reports:
-            if rows.report in known:
-                self._drop_report(conn, rows.report, entities, events)
-            self._insert_report(conn, rows, entities, events)
-        self._aggregate(conn, entities, events)
+        self._change(conn, dropped=[r.report for r in reports if r.report in known], added=reports)
 
     def remove(self, reports: Iterable[str]) -> None:
         """Forget what these reports stated (their entities stay, with fewer reports)."""
+        reports = list(reports)
         with self.transaction() as conn:
-            entities, events = set(), set()
-            for report in reports:
-                self._drop_report(conn, report, entities, events)
-                conn.execute("DELETE FROM report WHERE iri = ?", (report,))
-                entities.add(report)
-            self._aggregate(conn, entities, events)
+            self._change(conn, dropped=reports, added=[], forgotten=reports)
 
     @staticmethod
     def clear_rows(conn) -> None:
@@ -164,68 +156,102 @@ class PageIndex:
                  post_in = COALESCE(excluded.post_in, entity.post_in)""",
             [(x.iri, x.kind, x.label, x.label_en, fold(x.label), x.post_in) for x in identities])
         changed = [x for x in identities if old.get(x.iri) != x.label]
-        stale = [(x.iri,) for x in changed if x.iri in old]
-        if stale:
-            conn.executemany("DELETE FROM word WHERE iri = ? ", stale)  # rare: a renamed entity
+        conn.executemany("DELETE FROM word WHERE word = ? AND len = ? AND iri = ?",  # rare: a renamed entity
+                         [(w, len(old[x.iri]), x.iri) for x in changed if x.iri in old for w in label_words(old[x.iri])])
         conn.executemany("INSERT OR IGNORE INTO word VALUES (?, ?, ?)",
                          [(w, len(x.label), x.iri) for x in changed for w in label_words(x.label)])
 
     @staticmethod
-    def _drop_report(conn, report: str, entities: set, events: set) -> None:
-        entities.update(e for (e,) in conn.execute("SELECT entity FROM mention WHERE report = ?", (report,)))
-        events.update(e for (e,) in conn.execute("SELECT event FROM event_fact WHERE report = ?", (report,)))
-        for table in ("mention", "event_fact", "event_link", "participation"):
-            conn.execute(f"DELETE FROM {table} WHERE report = ?", (report,))
+    def _change(conn, *, dropped: list[str], added: list[ReportRows], forgotten: list[str] = ()) -> None:
+        """Drop the rows of `dropped` reports, insert those of `added`, and bring the aggregates
+        up by differences: an entity's report count, the entities listed per kind, and the
+        events touched (their dates, facets and the counts per facet value)."""
+        delta: Counter = Counter()
+        events: set[str] = set()
+        for report in dropped:
+            delta.subtract(e for (e,) in conn.execute("SELECT entity FROM mention WHERE report = ?", (report,)))
+            events.update(e for (e,) in conn.execute("SELECT event FROM event_fact WHERE report = ?", (report,)))
+        for rows in added:
+            delta.update(rows.mentions)
+        _fill(conn, "t_entity", set(delta) | {r.report for r in added} | set(forgotten))
+        listed_before = _listed_per_kind(conn)
+        for report in dropped:
+            for table in ("mention", "event_fact", "event_link", "participation"):
+                conn.execute(f"DELETE FROM {table} WHERE report = ?", (report,))
+        for report in forgotten:
+            conn.execute("DELETE FROM report WHERE iri = ?", (report,))
+            _forget_entity(conn, report)
+        mentioned = list({e for rows in added for e in rows.mentions})
+        named_events = {e for (e,) in _in(conn, "SELECT iri FROM entity WHERE kind = 'event' AND iri IN ({})", mentioned)}
+        for rows in added:
+            _insert_report(conn, rows, named_events, events)
+        conn.executemany("UPDATE entity SET reports = reports + ? WHERE iri = ?", [(n, e) for e, n in delta.items() if n])
+        conn.executemany("UPDATE entity SET reports = 1 WHERE iri = ?", [(r.report,) for r in added])
+        listed_after = _listed_per_kind(conn)
+        for kind in set(listed_before) | set(listed_after):
+            _bump_kind(conn, kind, listed_after.get(kind, 0) - listed_before.get(kind, 0))
+        _aggregate_events(conn, events)
 
-    @staticmethod
-    def _insert_report(conn, rows: ReportRows, entities: set, events: set) -> None:
-        report, issued = rows.report, rows.issued or ""
-        conn.execute("INSERT OR REPLACE INTO report VALUES (?, ?, ?, ?)", (report, rows.title, rows.issued, rows.stamp))
-        entities.add(report)
-        conn.executemany("INSERT OR IGNORE INTO mention VALUES (?, ?, ?)",
-                         [(e, issued, report) for e in rows.mentions])
-        entities.update(rows.mentions)
-        # every event the report names has a fact row, even with no date or place
-        named_events = {e for (e,) in _in(conn, "SELECT iri FROM entity WHERE kind = 'event' AND iri IN ({})",
-                                          list(rows.mentions))}
-        facts = {e: rows.event_facts.get(e, {}) for e in named_events | set(rows.event_facts)}
-        conn.executemany("INSERT OR REPLACE INTO event_fact VALUES (?, ?, ?, ?, ?)",
-                         [(e, report, f.get("start"), f.get("end"), f.get("parent")) for e, f in facts.items()])
-        events.update(facts)
-        conn.executemany("INSERT OR IGNORE INTO event_link VALUES (?, ?, ?, ?)",
-                         [(e, facet, value, report) for e, facet, value in rows.event_links])
-        starts = rows.starts()
-        conn.executemany("INSERT OR IGNORE INTO participation VALUES (?, ?, ?, ?, ?, ?)",
-                         [(who, starts.get(event, ""), event, role, via, report)
-                          for who, event, role, via in rows.participations])
 
-    @staticmethod
-    def _aggregate(conn, entities: set, events: set) -> None:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS t_entity (iri TEXT PRIMARY KEY) WITHOUT ROWID")
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS t_event (iri TEXT PRIMARY KEY) WITHOUT ROWID")
-        conn.execute("DELETE FROM t_entity")
-        conn.execute("DELETE FROM t_event")
-        conn.executemany("INSERT OR IGNORE INTO t_entity VALUES (?)", ((e,) for e in entities))
-        conn.executemany("INSERT OR IGNORE INTO t_event VALUES (?)", ((e,) for e in events))
-        conn.execute("""UPDATE entity SET reports = (SELECT COUNT(*) FROM mention m WHERE m.entity = entity.iri)
-                        WHERE iri IN (SELECT iri FROM t_entity)""")
-        conn.execute("""UPDATE entity SET reports = 1 WHERE kind = 'report' AND iri IN (SELECT iri FROM t_entity)
-                        AND iri IN (SELECT iri FROM report)""")
-        _adjust_facet_counts(conn, -1)
-        conn.execute("DELETE FROM event_facet WHERE event IN (SELECT iri FROM t_event)")
-        conn.execute("DELETE FROM event WHERE iri IN (SELECT iri FROM t_event)")
-        conn.execute("""
+def _fill(conn, table: str, values) -> None:
+    """A temporary table of IRIs (the entities or events a change touches)."""
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (iri TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute(f"DELETE FROM {table}")
+    conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?)", ((v,) for v in values))
+
+
+def _listed_per_kind(conn) -> dict[str, int]:
+    """How many of the touched entities (t_entity) have a list entry, per kind."""
+    return dict(conn.execute("SELECT kind, COUNT(*) FROM entity WHERE iri IN (SELECT iri FROM t_entity) "
+                             "AND reports > 0 GROUP BY kind"))
+
+
+def _bump_kind(conn, kind: str, n: int) -> None:
+    if n:
+        conn.execute("INSERT INTO kind_count VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET n = n + excluded.n",
+                     (kind, n))
+
+
+def _insert_report(conn, rows: ReportRows, named_events: set[str], events: set[str]) -> None:
+    report, issued = rows.report, rows.issued or ""
+    conn.execute("INSERT OR REPLACE INTO report VALUES (?, ?, ?, ?)", (report, rows.title, rows.issued, rows.stamp))
+    conn.executemany("INSERT OR IGNORE INTO mention VALUES (?, ?, ?)", [(e, issued, report) for e in rows.mentions])
+    # every event the report names has a fact row, even with no date or place
+    facts = {e: rows.event_facts.get(e, {}) for e in (named_events & rows.mentions) | set(rows.event_facts)}
+    conn.executemany("INSERT OR REPLACE INTO event_fact VALUES (?, ?, ?, ?, ?)",
+                     [(e, report, f.get("start"), f.get("end"), f.get("parent")) for e, f in facts.items()])
+    events.update(facts)
+    conn.executemany("INSERT OR IGNORE INTO event_link VALUES (?, ?, ?, ?)",
+                     [(e, facet, value, report) for e, facet, value in rows.event_links])
+    starts = rows.starts()
+    bodies = dict(_in(conn, "SELECT iri, post_in FROM entity WHERE post_in IS NOT NULL AND iri IN ({})",
+                      list({who for who, _, _, via in rows.participations if not via})))
+    conn.executemany("INSERT OR IGNORE INTO participation VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(who, group_of(role), starts.get(event, ""), event, role, via, report)
+                      for who, event, role, via in rows.participations]
+                     + [(bodies[who], group_of(role), starts.get(event, ""), event, role, who, report)
+                        for who, event, role, via in rows.participations if not via and who in bodies])
+
+
+def _aggregate_events(conn, events: set[str]) -> None:
+    """Each touched event's row and facet values again from its facts, and the counts by difference."""
+    _fill(conn, "t_event", events)
+    top_before = conn.execute("SELECT COUNT(*) FROM event WHERE top AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
+    _adjust_facet_counts(conn, -1)
+    conn.execute("DELETE FROM event_facet WHERE event IN (SELECT iri FROM t_event)")
+    conn.execute("DELETE FROM event WHERE iri IN (SELECT iri FROM t_event)")
+    conn.execute("""
 INSERT INTO event (iri, label, start, "end", top)
 SELECT f.event, COALESCE(e.label, f.event), MIN(f.start), MAX(f."end"), MAX(f.parent) IS NULL
 FROM event_fact f LEFT JOIN entity e ON e.iri = f.event
 WHERE f.event IN (SELECT iri FROM t_event) GROUP BY f.event""")
-        conn.execute("""
+    conn.execute("""
 UPDATE event SET places = COALESCE((
   SELECT group_concat(label, ', ') FROM (
     SELECT DISTINCT p.label FROM event_link l JOIN entity p ON p.iri = l.value AND p.kind = 'place'
     WHERE l.event = event.iri AND l.facet = 'location' ORDER BY p.label)), '')
 WHERE iri IN (SELECT iri FROM t_event)""")
-        conn.execute("""
+    conn.execute("""
 INSERT OR IGNORE INTO event_facet (facet, value, event)
 SELECT 'year', substr(f.start, 1, 4), f.event FROM event_fact f JOIN event ev ON ev.iri = f.event AND ev.top
   WHERE f.event IN (SELECT iri FROM t_event) AND length(f.start) >= 4
@@ -240,11 +266,29 @@ UNION SELECT 'voivodeship', r.voivodeship, l.event FROM event_link l JOIN event 
   JOIN entity p ON p.iri = l.value AND p.kind = 'place'
   JOIN place_region r ON r.slug = substr(l.value, instr(l.value, '/id/place/') + 10)
   WHERE l.event IN (SELECT iri FROM t_event) AND l.facet = 'location'""")
-        _adjust_facet_counts(conn, +1)
-        conn.execute("DELETE FROM facet_count WHERE n <= 0")
-        conn.execute("DELETE FROM kind_count")
-        conn.execute("INSERT INTO kind_count SELECT kind, COUNT(*) FROM entity WHERE reports > 0 GROUP BY kind")
-        conn.execute("INSERT INTO kind_count SELECT 'top-event', COUNT(*) FROM event WHERE top")
+    _adjust_facet_counts(conn, +1)
+    conn.execute("DELETE FROM facet_count WHERE n <= 0")
+    top_after = conn.execute("SELECT COUNT(*) FROM event WHERE top AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
+    _bump_kind(conn, "top-event", top_after - top_before)
+
+
+#: role (its local name) → the group a page shows it in; any other role is "attended"
+ROLE_GROUPS = {"organiser": "organised", "partner": "partnered", "patron": "patronised",
+               "honorary-patron": "patronised", "media-patron": "patronised", "substantive-patron": "patronised"}
+GROUPS = ("organised", "patronised", "partnered", "attended")
+
+
+def group_of(role: str) -> str:
+    return ROLE_GROUPS.get(role.rsplit("/", 1)[-1], "attended")
+
+
+def _forget_entity(conn, iri: str) -> None:
+    """Remove an entity's row and its search words (looked up by key, from its label)."""
+    row = conn.execute("SELECT label FROM entity WHERE iri = ?", (iri,)).fetchone()
+    if row:
+        conn.executemany("DELETE FROM word WHERE word = ? AND len = ? AND iri = ?",
+                         [(w, len(row[0]), iri) for w in label_words(row[0])])
+        conn.execute("DELETE FROM entity WHERE iri = ?", (iri,))
 
 
 def _adjust_facet_counts(conn, sign: int) -> None:

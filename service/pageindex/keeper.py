@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import io
 import logging
+import queue
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 REPORT_SEGMENT = "/id/report/"
 #: Reports read back from the store per index transaction during a sync.
 SYNC_CHUNK = 500
+#: Loads of at least this many graphs are indexed on a thread of their own (see Keeper.loaded).
+BACKGROUND_GRAPHS = 50
 #: Seconds between checks that a remote store (which other processes may write) is unchanged.
 REMOTE_CHECK_INTERVAL = 30.0
 _opening = threading.Lock()
@@ -49,15 +53,17 @@ def default_path(location: str) -> str:
     return str(Path(location).with_name(Path(location).name + ".pages.sqlite"))
 
 
-def pages_for(store: Store, path: str | None = None) -> PageIndex:
-    """The store's page index: opened (and brought up to date) on first use, then kept."""
+def pages_for(store: Store, path: str | None = None, *, sync: bool = True) -> PageIndex:
+    """The store's page index: opened (and brought up to date, unless `sync` is false) on first
+    use, then kept in step by watching the store's writes."""
     keeper = getattr(store, "_page_keeper", None)
     if keeper is None:
         with _opening:
             keeper = getattr(store, "_page_keeper", None)
             if keeper is None:
                 keeper = Keeper(store, PageIndex.open(path or default_path(store.location)))
-                keeper.sync()
+                if sync:
+                    keeper.sync()
                 store.watch(keeper)
                 store._page_keeper = keeper
     keeper.check()
@@ -68,6 +74,13 @@ def is_report_graph(graph: str) -> bool:
     return REPORT_SEGMENT in graph
 
 
+def wait_for(store: Store) -> None:
+    """Until the store's page index (if it has one open) holds every load so far."""
+    keeper = getattr(store, "_page_keeper", None)
+    if keeper is not None:
+        keeper.wait()
+
+
 class Keeper:
     """Watches one store's writes and applies them to its page index."""
 
@@ -76,22 +89,73 @@ class Keeper:
         self.remote = store.location.startswith(("http://", "https://"))
         self._checked = time.monotonic()
         self._rebuilding = threading.Lock()
+        self._queue: queue.Queue | None = None
+        self._written: dict = {}  # iri → the Identity this keeper last wrote
 
     # --- the watcher ------------------------------------------------------------------------
 
     def loaded(self, graphs: dict) -> None:
-        quads = [q for qs in graphs.values() for q in qs]
-        idents = identities(q for q in quads if _identity_graph(q.graph_name))
-        reports = [report_rows(g, _own(g, qs)) for g, qs in graphs.items() if is_report_graph(g)]
+        """Index what was loaded: a big load (an ingest batch) on the indexer thread, so the store
+        loads the next batch meanwhile; a small one at once."""
+        if len(graphs) >= BACKGROUND_GRAPHS:
+            self._indexer().put(graphs)
+        else:
+            self._apply_loaded(graphs)
+
+    def _apply_loaded(self, graphs: dict) -> None:
+        own: dict[str, list] = {}
+        identity: list = []
+        for graph, quads in graphs.items():
+            report = is_report_graph(graph)
+            for q in quads:
+                name = q.graph_name
+                where = name.value if isinstance(name, NamedNode) else graph
+                if is_entities_graph(where) or where == THEME_SCHEME:
+                    identity.append(q)
+                elif report and where == graph:
+                    own.setdefault(graph, []).append(q)
+        idents = self._new_identities(identity)
+        reports = [report_rows(g, qs) for g, qs in own.items()]
         if reports or idents:
             self.index.apply(reports, idents)
+            self._written.update(idents)  # only once they are in
+
+    def _new_identities(self, quads: list) -> dict:
+        """The identities among `quads` not already written by this keeper as they are: entities
+        recur in batch after batch, and their identity quads with them."""
+        if len(self._written) > 2_000_000:
+            self._written.clear()
+        return {iri: i for iri, i in identities(quads).items() if self._written.get(iri) != i}
+
+    def _indexer(self) -> queue.Queue:
+        if self._queue is None:
+            self._queue = queue.Queue(maxsize=2)  # the loader waits when the indexer is two batches behind
+            threading.Thread(target=self._index_queued, name="kg-index", daemon=True).start()
+        return self._queue
+
+    def _index_queued(self) -> None:
+        while True:
+            graphs = self._queue.get()
+            try:
+                self._apply_loaded(graphs)
+            except Exception:  # the store has the reports; the next sync brings them in
+                log.exception("page index: a batch of %d graphs was not indexed", len(graphs))
+            finally:
+                self._queue.task_done()
+
+    def wait(self) -> None:
+        """Until every load handed to the indexer thread is in the index."""
+        if self._queue is not None:
+            self._queue.join()
 
     def deleted(self, graph: str) -> None:
         if is_report_graph(graph):
+            self.wait()
             self.index.remove([graph])
 
     def updated(self) -> None:
         """Anything may have changed: rebuild (in the background when the index is big)."""
+        self.wait()
         self.index.set_meta("dirty", "1")
         if len(self.index.stamps()) <= 2_000:
             self.rebuild()
@@ -112,8 +176,13 @@ class Keeper:
 
     def sync(self) -> dict[str, int]:
         """Bring the index up to the store: changed reports read back, gone ones dropped."""
+        self.wait()
+        with _file_lock(self.index.path):
+            return self._sync()
+
+    def _sync(self) -> dict[str, int]:
         if self.index.meta("version") != VERSION or self.index.meta("dirty"):
-            return self.rebuild()
+            return self._rebuild()
         stamps, known = self.store_stamps(), self.index.stamps()
         gone = [g for g in known if g not in stamps]
         changed = [g for g, t in stamps.items() if known.get(g) != t]
@@ -133,7 +202,12 @@ class Keeper:
 
     def rebuild(self) -> dict[str, int]:
         """Every row again from the store, in one transaction (pages read the old rows meanwhile)."""
+        with _file_lock(self.index.path):
+            return self._rebuild()
+
+    def _rebuild(self) -> dict[str, int]:
         with self._rebuilding:
+            self._written.clear()
             started = time.perf_counter()
             graphs = sorted(self.store_stamps())
             idents = {**self._themes(), **identities(self._graph_quads(self._entities_graph()))}
@@ -185,14 +259,16 @@ class Keeper:
         return identities(Quad(r["s"], r["p"], r["o"]) for r in rows)
 
 
-def _identity_graph(graph) -> bool:
-    """Identity quads: the entities graph's, and the theme scheme's."""
-    return isinstance(graph, NamedNode) and (is_entities_graph(graph.value) or graph.value == THEME_SCHEME)
-
-
-def _own(graph: str, quads: list) -> list:
-    """A report's own quads, their graph set to the report's (quads in the default graph are its)."""
-    from pyoxigraph import Quad
-    node = NamedNode(graph)
-    return [q if q.graph_name == node else Quad(q.subject, q.predicate, q.object, node)
-            for q in quads if q.graph_name == node or not isinstance(q.graph_name, NamedNode)]
+@contextmanager
+def _file_lock(path: str):
+    """One process at a time syncs or rebuilds an index file (gunicorn workers start together)."""
+    if path.startswith("file:") or path == ":memory:":
+        yield
+        return
+    import fcntl
+    with open(path + ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -9,10 +9,12 @@ import heapq
 from dataclasses import dataclass
 
 from service.pageindex.derive import fold
-from service.pageindex.index import PageIndex
+from service.pageindex.index import GROUPS, PageIndex
 
 #: Candidates search looks at before it stops (a query whose words seldom meet stops here).
 SEARCH_EXAMINE = 5_000
+#: Appearances counted exactly up to this many per role group; more show as "N+".
+COUNT_CAP = 1000
 #: Word forms a search word stands for as a prefix ("osrod" → osrodek, osrodka, …).
 SEARCH_FORMS = 64
 
@@ -160,39 +162,28 @@ class Appearance:
     start: str
 
 
-def _who(who: list[str], roles: list[str] | None, other_roles: list[str] | None) -> tuple[str, list]:
-    """WHERE text and parameters: participations of `who`, in `roles`, or in none of `other_roles`."""
-    sql = f"entity IN ({','.join('?' * len(who))})"
-    params = list(who)
-    if roles:
-        sql += f" AND role IN ({','.join('?' * len(roles))})"
-        params += roles
-    if other_roles:
-        sql += f" AND role NOT IN ({','.join('?' * len(other_roles))})"
-        params += other_roles
-    return sql, params
-
-
-def appearances(index: PageIndex, who: list[str], *, limit: int, offset: int = 0,
-                roles: list[str] | None = None, other_roles: list[str] | None = None) -> list[Appearance]:
-    """The events `who` (an entity, or a body and its posts) took part in, latest first."""
-    where, params = _who(who, roles, other_roles)
-    rows = index.connection().execute(
-        f"SELECT DISTINCT start, event, role, via FROM participation WHERE {where} "
-        "ORDER BY start DESC, event, role, via LIMIT ? OFFSET ?", [*params, int(limit), int(offset)])
+def appearances(index: PageIndex, who: str, *, limit: int, offset: int = 0,
+                groups: tuple[str, ...] = GROUPS) -> list[Appearance]:
+    """The events `who` took part in (a body: itself or through its posts), latest first, in
+    these role groups: one index range per group, merged."""
+    conn = index.connection()
+    per_group = [list(conn.execute(
+        "SELECT DISTINCT start, event, role, via FROM participation WHERE entity = ? AND grp = ? "
+        "ORDER BY start DESC, event DESC, role DESC, via DESC LIMIT ?", (who, group, int(limit) + int(offset))))
+        for group in groups]
+    merged = heapq.merge(*per_group, key=lambda row: row, reverse=True)
+    rows = list(merged)[int(offset):int(offset) + int(limit)]
     return [Appearance(event, role, via, start) for start, event, role, via in rows]
 
 
-def count_appearances(index: PageIndex, who: list[str], *, roles: list[str] | None = None,
-                      other_roles: list[str] | None = None) -> int:
-    where, params = _who(who, roles, other_roles)
-    return index.connection().execute(
-        f"SELECT COUNT(*) FROM (SELECT DISTINCT event, role, via FROM participation WHERE {where})", params).fetchone()[0]
-
-
-def posts_in(index: PageIndex, organisation: str) -> list[str]:
-    return [iri for (iri,) in index.connection().execute(
-        "SELECT iri FROM entity WHERE post_in = ? AND kind = 'post'", (organisation,))]
+def count_appearances(index: PageIndex, who: str, *, groups: tuple[str, ...] = GROUPS,
+                      cap: int = COUNT_CAP) -> int:
+    """How many appearances (counted up to `cap` a group: a page says "1000+", not the exact
+    number, for an entity named thousands of times)."""
+    conn = index.connection()
+    return sum(conn.execute(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT start, event, role, via FROM participation "
+        "WHERE entity = ? AND grp = ? LIMIT ?)", (who, group, int(cap) + 1)).fetchone()[0] for group in groups)
 
 
 @dataclass

@@ -64,15 +64,18 @@ CREATE TABLE IF NOT EXISTS event_link (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_link_by_report ON event_link (report);
 
--- Who took part in which event in which role (`via`: the post through which a person was patron).
+-- Who took part in which event in which role, grouped as pages show them (organised, patronised,
+-- partnered, attended). `via`: the post through which a person was patron, or through which a
+-- body took part (a body's rows include its posts'). Pages read one (entity, group) by date.
 CREATE TABLE IF NOT EXISTS participation (
     entity TEXT NOT NULL,
-    start  TEXT NOT NULL,            -- the event's start ('' unknown): appearances page by date
+    grp    TEXT NOT NULL,
+    start  TEXT NOT NULL,            -- the event's start ('' unknown)
     event  TEXT NOT NULL,
     role   TEXT NOT NULL,
     via    TEXT NOT NULL,            -- '' when none
     report TEXT NOT NULL,
-    PRIMARY KEY (entity, start, event, role, via, report)
+    PRIMARY KEY (entity, grp, start, event, role, via, report)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS participation_by_report ON participation (report);
 

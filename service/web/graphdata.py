@@ -134,38 +134,53 @@ def _label_pattern(var: str, out: str, lang: str) -> str:
             f'BIND(COALESCE(?{out}_a, ?{out}_b, ?{out}_c) AS ?{out})')
 
 
-#: Reports an entity page lists (the latest); statements pointing at it that it shows.
+#: Reports an entity page lists (the latest); statements about it and pointing at it it shows.
 REPORTS_SHOWN = 50
+OUTGOING_SHOWN = 300
 INCOMING_SHOWN = 200
 
 
+def names(store: Store, pages: PageIndex | None, iris, lang: str = "pl") -> dict[str, str]:
+    """Labels of IRIs: entities' and themes' from the page index, the rest (vocabulary terms,
+    properties) by one SPARQL lookup of the IRIs the index lacks."""
+    iris = list(dict.fromkeys(iris))
+    found = read.labels(pages, iris, lang) if pages is not None else {}
+    missing = [i for i in iris if i not in found]
+    if missing:
+        values = " ".join(str(NamedNode(i)) for i in missing)
+        for r in store.select(PREFIXES + f"""SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
+  {_label_pattern("?x", "l", lang)} FILTER(BOUND(?l)) }}"""):
+            found.setdefault(r["x"].value, r["l"].value)
+    return found
+
+
 def describe(store: Store, iri: str, *, lang: str = "pl", incoming_limit: int = INCOMING_SHOWN,
-             pages: PageIndex | None = None) -> Description:
-    """The entity's statements (what points at it, up to `incoming_limit`) and its latest
-    reports (from the page index: an entity named by thousands of reports costs the same)."""
+             outgoing_limit: int = OUTGOING_SHOWN, pages: PageIndex | None = None) -> Description:
+    """The entity's statements (up to `outgoing_limit` of its own, `incoming_limit` pointing at
+    it) and its latest reports (from the page index): a much-named entity costs the same."""
     node = str(NamedNode(iri))
     out_rows = store.select(PREFIXES + f"""
-SELECT ?p ?o (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
-  GRAPH ?g {{ {node} ?p ?o }} FILTER(?p != dct:isReferencedBy)
-  OPTIONAL {{ ?p rdfs:label ?pl FILTER(LANG(?pl) = "{lang}") }}
-  {_label_pattern("?o", "ol", lang)}
+SELECT ?p ?o (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
+  {{ SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} FILTER(?p != dct:isReferencedBy) }} LIMIT {int(outgoing_limit)} }}
 }} GROUP BY ?p ?o""")
     in_rows = store.select(PREFIXES + f"""
-SELECT ?s ?p (SAMPLE(?pl) AS ?plabel) (SAMPLE(?sl) AS ?slabel) (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
+SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
   {{ SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} FILTER(?p != dct:isReferencedBy || ?s != {node}) }}
     LIMIT {int(incoming_limit)} }}
-  OPTIONAL {{ ?p rdfs:label ?pl FILTER(LANG(?pl) = "{lang}") }}
-  {_label_pattern("?s", "sl", lang)}
 }} GROUP BY ?s ?p""")
+    labels = names(store, pages, [r["p"].value for r in out_rows + in_rows]
+                   + [r["o"].value for r in out_rows if isinstance(r["o"], NamedNode)]
+                   + [r["s"].value for r in in_rows if isinstance(r["s"], NamedNode)], lang)
 
-    def statement(row, value_key, label_key):
+    def statement(row, value_key):
         # The entities graph holds identity statements (types, names): not a report behind them.
         graphs = [g for g in (_value(row, "graphs") or "").split() if not is_entities_graph(g)]
-        return Statement(row["p"].value, _value(row, "plabel") or "", row[value_key],
-                         _value(row, label_key), graphs)
+        value = row[value_key]
+        return Statement(row["p"].value, labels.get(row["p"].value, ""), value,
+                         labels.get(value.value) if isinstance(value, NamedNode) else None, graphs)
 
-    outgoing = [statement(r, "o", "olabel") for r in out_rows]
-    incoming = [statement(r, "s", "slabel") for r in in_rows]
+    outgoing = [statement(r, "o") for r in out_rows]
+    incoming = [statement(r, "s") for r in in_rows]
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     types = sorted({s.value.value for s in outgoing if s.predicate == rdf_type})
     label = next((s.value.value for s in outgoing

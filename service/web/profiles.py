@@ -11,8 +11,9 @@ from pyoxigraph import NamedNode
 from service.mapping.vocab import PROJECT
 from service.ontology import label as ontology_label
 from service.pageindex import read
+from service.pageindex.index import GROUPS
 from service.web import get_pages, get_store
-from service.web.graphdata import PREFIXES, _label_pattern, _value
+from service.web.graphdata import PREFIXES, _label_pattern, _value, names
 from service.web.evidence import MAX_REPORTS, Evidence, kind_of, names_for
 from service.web.labels import current_language
 
@@ -20,8 +21,8 @@ ROLE_NS = f"{PROJECT}role/"
 PATRON_ROLES = ("honorary-patron", "media-patron", "substantive-patron", "patron")
 #: Appearances a person's, a post's or each of a body's groups shows per page.
 APPEARANCES_SHOWN = 50
-#: People a body's page lists (holders of its posts, members).
-PEOPLE_SHOWN = 200
+#: Posts, memberships and a body's people a page lists at most (a much-named entity has thousands).
+LINKS_SHOWN = 100
 CONTRIBUTION_ORDER = ("opened", "welcomed", "moderated", "spoke", "presented", "sent-letter",
                       "awarded", "attended", "other")
 
@@ -89,7 +90,7 @@ def _name_of(node) -> str:
 def _quote_appearances(links: list[Link], names) -> None:
     """Each appearance shown (a Link to an event, with its role) with the sentence of that
     event's reports that states it."""
-    if not links:
+    if not links or len({link.iri for link in links}) > MAX_REPORTS:  # each event has a report at least
         return
     events = " ".join(str(NamedNode(iri)) for iri in dict.fromkeys(link.iri for link in links))
     titles, by_event = _reports_of(f"VALUES ?ev {{ {events} }}")
@@ -105,26 +106,28 @@ def _appearance_links(apps: list, lang: str) -> list[Link]:
             for a in apps]
 
 
-def _page_of_appearances(who: list[str], lang: str) -> dict:
+def _page_of_appearances(who: str, lang: str) -> dict:
     """One page (`?page=`) of the appearances of `who`, latest first, and how many there are."""
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
-    apps = read.appearances(get_pages(), who, limit=APPEARANCES_SHOWN, offset=(page - 1) * APPEARANCES_SHOWN)
-    total = read.count_appearances(get_pages(), who)
+    page = int(page) if page.isdigit() and 0 < int(page) <= 1_000 else 1
+    pages = get_pages()
+    apps = read.appearances(pages, who, limit=APPEARANCES_SHOWN, offset=(page - 1) * APPEARANCES_SHOWN)
+    total = read.count_appearances(pages, who)
     return {"appearances": _appearance_links(apps, lang), "appearances_total": total, "page": page,
-            "has_next": page * APPEARANCES_SHOWN < total}
+            "has_next": page * APPEARANCES_SHOWN < total, "count_cap": read.COUNT_CAP}
 
 
 def person_profile(iri: str, lang: str) -> dict:
     node = NamedNode(iri)
     posts = _select(f"""
-SELECT DISTINCT ?post ?pl ?org ?ol WHERE {{
-  {node} org:holds ?post . {_label_pattern("?post", "pl", lang)}
+SELECT ?post ?pl ?org ?ol WHERE {{
+  {{ SELECT DISTINCT ?post WHERE {{ {node} org:holds ?post }} LIMIT {LINKS_SHOWN} }} {_label_pattern("?post", "pl", lang)}
   OPTIONAL {{ ?post org:postIn ?org . {_label_pattern("?org", "ol", lang)} }}
 }} ORDER BY ?pl""")
     members = _select(f"""
-SELECT DISTINCT ?org ?ol WHERE {{ {node} org:memberOf ?org . {_label_pattern("?org", "ol", lang)} }} ORDER BY ?ol""")
-    shown = _page_of_appearances([iri], lang)
+SELECT ?org ?ol WHERE {{ {{ SELECT DISTINCT ?org WHERE {{ {node} org:memberOf ?org }} LIMIT {LINKS_SHOWN} }}
+  {_label_pattern("?org", "ol", lang)} }} ORDER BY ?ol""")
+    shown = _page_of_appearances(iri, lang)
     name = _name_of(node)
     _quote_appearances(shown["appearances"],
                        lambda link: names_for(name, "person", (), tuple(x.label for x in link.extra)))
@@ -135,37 +138,28 @@ SELECT DISTINCT ?org ?ol WHERE {{ {node} org:memberOf ?org . {_label_pattern("?o
             **shown}
 
 
-#: An organisation's appearances, grouped by role.
-ROLE_GROUPS = {"organised": ("organiser",), "patronised": PATRON_ROLES, "partnered": ("partner",)}
-
-
 def organisation_profile(iri: str, lang: str) -> dict:
     """What a body organised, patronised, partnered and attended (itself or through its posts):
     the latest of each group, with the group's size; the people holding its posts."""
     node = NamedNode(iri)
     pages = get_pages()
-    who = [iri, *read.posts_in(pages, iri)]
-    grouped = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
     groups: dict[str, list[Link]] = {}
     totals: dict[str, int] = {}
-    for group in ("organised", "patronised", "partnered", "attended"):
-        roles = [ROLE_NS + r for r in ROLE_GROUPS.get(group, ())]
-        apps = read.appearances(pages, who, limit=APPEARANCES_SHOWN, roles=roles or None,
-                                other_roles=None if roles else [ROLE_NS + r for r in grouped])
-        totals[group] = read.count_appearances(pages, who, roles=roles or None,
-                                               other_roles=None if roles else [ROLE_NS + r for r in grouped])
-        groups[group] = _appearance_links(apps, lang)
+    for group in GROUPS:
+        groups[group] = _appearance_links(read.appearances(pages, iri, limit=APPEARANCES_SHOWN, groups=(group,)), lang)
+        totals[group] = read.count_appearances(pages, iri, groups=(group,))
     own_names = names_for(_name_of(node), "organisation", tuple(_alt_labels(f"BIND({node} AS ?o)", "?o").get(iri, ())))
     _quote_appearances([link for links in groups.values() for link in links], lambda link: own_names)
     people = _select(f"""
-SELECT DISTINCT ?person ?name ?post ?pl WHERE {{
-  {{ ?post org:postIn {node} . ?post org:heldBy ?person . {_label_pattern("?post", "pl", lang)} }}
-  UNION {{ ?person org:memberOf {node} }}
-  {_label_pattern("?person", "name", lang)}
-}} ORDER BY ?name LIMIT {PEOPLE_SHOWN}""")
-    groups["people"] = [Link(_value(r, "person"), _value(r, "name") or _value(r, "person"), _value(r, "pl") or "")
-                        for r in people]
-    return {**groups, "totals": totals}
+SELECT ?person ?post WHERE {{
+  {{ SELECT DISTINCT ?person ?post WHERE {{ ?post org:postIn {node} . ?post org:heldBy ?person }} LIMIT {LINKS_SHOWN} }}
+  UNION {{ SELECT DISTINCT ?person WHERE {{ ?person org:memberOf {node} }} LIMIT {LINKS_SHOWN} }}
+}}""")
+    labels = names(get_store(), pages, [r[k].value for r in people for k in ("person", "post") if k in r], lang)
+    groups["people"] = sorted((Link(_value(r, "person"), labels.get(_value(r, "person"), _value(r, "person")),
+                                    labels.get(_value(r, "post"), "") if r.get("post") else "") for r in people),
+                              key=lambda link: (link.label.lower(), link.note))
+    return {**groups, "totals": totals, "count_cap": read.COUNT_CAP}
 
 
 def post_profile(iri: str, lang: str) -> dict:
@@ -176,7 +170,7 @@ SELECT DISTINCT ?who ?wl ?org ?ol WHERE {{
   OPTIONAL {{ {node} org:heldBy ?who . {_label_pattern("?who", "wl", lang)} }}
   OPTIONAL {{ {node} org:postIn ?org . {_label_pattern("?org", "ol", lang)} }}
 }}""")
-    shown = _page_of_appearances([iri], lang)
+    shown = _page_of_appearances(iri, lang)
     events = " ".join(str(NamedNode(link.iri)) for link in shown["appearances"])
     persons = _select(f"""
 SELECT DISTINCT ?ev ?person ?personl WHERE {{ VALUES ?ev {{ {events} }}

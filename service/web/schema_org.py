@@ -17,10 +17,14 @@ ORGANIZATION = "http://www.w3.org/ns/org#Organization"
 PERSON = "http://www.w3.org/ns/person#Person"
 
 
+#: Values of one property the JSON-LD gives at most (a much-named entity holds thousands).
+MAX_VALUES = 100
+
+
 def _values(store: Store, iri: str, pattern: str, *names: str) -> list[dict[str, str]]:
     """Rows of `names` for `pattern` about ?e = iri, as plain strings, sorted, without repeats."""
     select = " ".join("?" + n for n in names)
-    rows = store.select(PREFIXES + f"SELECT DISTINCT {select} WHERE {{ BIND(<{iri}> AS ?e) {pattern} }}")
+    rows = store.select(PREFIXES + f"SELECT DISTINCT {select} WHERE {{ BIND(<{iri}> AS ?e) {pattern} }} LIMIT {MAX_VALUES}")
     out = [{n: row[n].value for n in names if n in row} for row in rows]
     return sorted(out, key=lambda r: tuple(r.get(n, "") for n in names))
 
