@@ -24,14 +24,15 @@ def corpus(size: int, seed: int = 1) -> Path:
     return write(size, OUT / f"corpus-{size}" if seed == 1 else OUT / f"corpus-{size}-s{seed}", seed)
 
 
-def run_child(args: list[str], **kwargs) -> tuple[float, int]:
-    """Run a command to its end: (wall seconds, peak resident memory in MB). Fails loudly."""
+def run_child(args: list[str], *, exit_codes: tuple[int, ...] = (0,), **kwargs) -> tuple[float, int]:
+    """Run a command to its end: (wall seconds, peak resident memory in MB). Fails loudly on an
+    exit status not in `exit_codes`."""
     started = time.perf_counter()
     process = subprocess.Popen(args, **kwargs)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if process.returncode not in exit_codes:
         raise SystemExit(f"{args[:3]} exited with {process.returncode}")
     return elapsed, usage.ru_maxrss // 1024
 

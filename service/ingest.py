@@ -102,9 +102,16 @@ def ingest_stamp(graph: str):
     return Quad(NamedNode(graph), KG.ingested, Literal(now, datatype=XSD.dateTime), NamedNode(graph))
 
 
-def prepare_source(source: Source, *, base: str, validate: bool = True) -> tuple[Outcome, list]:
+def violations_error(violations) -> str:
+    """The error of a report that fails validation: its first violations, as pySHACL words them."""
+    return "; ".join(str(v) for v in violations[:5])
+
+
+def prepare_source(source: Source, *, base: str, validate: bool = True,
+                   stamp: bool = True) -> tuple[Outcome, list]:
     """Read or extract, map and validate one report without loading it: its outcome (with
-    `graph` set, or `error`) and its quads, the ingest stamp included."""
+    `graph` set, or `error`) and its quads, the ingest stamp included (unless not `stamp`:
+    then the quads are the mapping's, as validation sees them)."""
     from service.extract.errors import ExtractionError
 
     outcome = Outcome(source)
@@ -117,9 +124,9 @@ def prepare_source(source: Source, *, base: str, validate: bool = True) -> tuple
             from service.validate import validate_quads
             violations = validate_quads(graph, quads)
             if violations:
-                raise RecordError("; ".join(str(v) for v in violations[:5]))
+                raise RecordError(violations_error(violations))
         outcome.graph, outcome.quads = graph, len(quads)
-        return outcome, [*quads, ingest_stamp(graph)]
+        return outcome, [*quads, ingest_stamp(graph)] if stamp else quads
     except (OSError, ExtractionError, RecordError, MappingError) as error:
         outcome.error = str(error) or error.__class__.__name__
         return outcome, []

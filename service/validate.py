@@ -108,6 +108,8 @@ class _SparqlConstraint:
     targets: tuple[str, ...]   # target classes of the shape
     query: str                 # a SELECT over every focus node at once (?this bound by the target)
     message: str
+    prefixes: str = ""         # the query's PREFIX lines
+    select: str = ""           # the constraint's own SELECT (service.validate_fast rewrites it)
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +137,7 @@ def _sparql_constraints() -> tuple[_SparqlConstraint, ...]:
         body = select.strip()
         query = "\n".join(prefixes) + f"\nSELECT * WHERE {{ {{ SELECT DISTINCT ?this WHERE {{ {target_pattern} }} }} {{ {body} }} }}"
         message = graph.value(constraint, SH.message) or graph.value(shape, SH.message) or "does not conform"
-        found.append(_SparqlConstraint(str(shape), targets, query, str(message)))
+        found.append(_SparqlConstraint(str(shape), targets, query, str(message), "\n".join(prefixes), body))
     return tuple(found)
 
 
