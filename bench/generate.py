@@ -189,7 +189,7 @@ def _gendered(stem: str, female: bool) -> str:
 
 def _date(rng: random.Random) -> tuple[str, str]:
     year = rng.randint(2010, 2025)
-    month, day = rng.randint(1, 12), rng.randint(1, 27)
+    month, day = rng.randint(1, 12), rng.randint(1, 26)  # an event of up to 3 days ends by the 28th
     length = rng.choice([0, 0, 0, 1, 1, 2])
     return f"{year}-{month:02d}-{day:02d}", f"{year}-{month:02d}-{day + length:02d}"
 
@@ -230,8 +230,9 @@ def make_record(index: int, pools: Pools, rng: random.Random) -> dict:
     partners = [body(pools.org(rng)) for _ in range(rng.choice([0, 0, 1, 2, 3]))]
     patrons = []
     for _ in range(rng.choice([0, 1, 1, 2, 3])):
-        if rng.random() < 0.35:
-            voivodeship = rng.choice(VOIVODESHIPS)
+        voivodeship = rng.choice(VOIVODESHIPS)
+        if rng.random() < 0.35 and not any(p["name"].endswith(voivodeship) for p in patrons):
+            # one holder per office and report: two patron persons on one patronage break the shapes
             holder = pools.person(rng) if rng.random() < 0.5 else None
             if holder:
                 people.setdefault(holder, None)
