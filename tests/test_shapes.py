@@ -4,9 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-import statistics
 import subprocess
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
