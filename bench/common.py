@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -24,9 +26,14 @@ def corpus(size: int, seed: int = 1) -> Path:
     return write(size, OUT / f"corpus-{size}" if seed == 1 else OUT / f"corpus-{size}-s{seed}", seed)
 
 
-def run_child(args: list[str], *, exit_codes: tuple[int, ...] = (0,), **kwargs) -> tuple[float, int]:
-    """Run a command to its end: (wall seconds, peak resident memory in MB). Fails loudly on an
-    exit status not in `exit_codes`."""
+class Run(NamedTuple):
+    seconds: float   # wall time
+    peak_mb: int     # peak resident memory
+    cpu: float       # user + system CPU seconds (all its threads)
+
+
+def run_child(args: list[str], *, exit_codes: tuple[int, ...] = (0,), **kwargs) -> Run:
+    """Run a command to its end and measure it. Fails loudly on an exit status not in `exit_codes`."""
     started = time.perf_counter()
     process = subprocess.Popen(args, **kwargs)
     _pid, status, usage = os.wait4(process.pid, 0)
@@ -34,7 +41,14 @@ def run_child(args: list[str], *, exit_codes: tuple[int, ...] = (0,), **kwargs) 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in exit_codes:
         raise SystemExit(f"{args[:3]} exited with {process.returncode}")
-    return elapsed, usage.ru_maxrss // 1024
+    return Run(elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime)
+
+
+def remove_store(path: Path) -> None:
+    """A store directory and the files kept beside it (its page index)."""
+    shutil.rmtree(path, ignore_errors=True)
+    for sibling in path.parent.glob(path.name + ".*"):
+        sibling.unlink()
 
 
 def child_peak_mb(pid: int) -> int:

@@ -6,8 +6,10 @@ same quads (the limit), measured in one run, side by side.
 
 For each size: `kg ingest DIR` with validation (the default: the fast check, pySHACL on the
 reports it flags) and `kg ingest DIR --no-validate`, each into a fresh store (child processes:
-wall time, peak memory), then `bulk_load` of the N-Quads of the same records into another fresh
-store (a child too): each ingest's records/s, quads/s and its ratio to the bulk load. Then the
+wall time, peak memory, CPU seconds), between two `bulk_load`s of the N-Quads of the same records
+into another fresh store (children too, their mean the reference): each ingest's records/s,
+quads/s and its ratio to the bulk load, and the CPU seconds each spent. `kg ingest` keeps the
+page index (service/pageindex) as it loads, so its figures include it. Then the
 pySHACL validation rate on a sample (what validating every report with pySHACL would cost), and
 the per-report path's rate on a sample. The store loaded without validation is kept as
 bench/out/store-SIZE for bench/sparql.py and pages.py.
@@ -23,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import BASE, KG, OUT, corpus, emit, run_child, sizes
+from common import BASE, KG, OUT, corpus, emit, remove_store, run_child, sizes
 
 RAW_LOAD = """
 import sys, pyoxigraph as ox
@@ -80,42 +82,54 @@ def per_report_rate(records: Path, sample: int) -> float:
 
 
 def bench(size: int, shacl_sample: int, per_report_sample: int) -> dict:
+    """The figures of one size. The raw bulk load runs before and after the two ingests and its
+    mean is the reference, so a machine that gets busier or quieter meanwhile skews less."""
     records = corpus(size)
     store = OUT / f"store-{size}"
     validated_store = OUT / f"store-{size}-validated"
     raw_store = OUT / f"raw-{size}"
     nquads = OUT / f"quads-{size}.nq"
     for path in (store, validated_store, raw_store):
-        shutil.rmtree(path, ignore_errors=True)
+        remove_store(path)
     quads = write_nquads(records, nquads)
 
+    def raw_load():
+        run = run_child([sys.executable, "-c", RAW_LOAD, str(raw_store), str(nquads)])
+        remove_store(raw_store)
+        return run
+
     env = {**os.environ, "KG_BASE": BASE}
+    raw_before = raw_load()
     log = OUT / f"validated-{size}.log"
     with log.open("w") as stderr:   # exit status 1: some reports failed validation (counted)
-        validated_s, validated_mb = run_child(
-            [KG, "ingest", str(records), "--store", str(validated_store)], env=env, stderr=stderr,
-            exit_codes=(0, 1))
+        validated = run_child([KG, "ingest", str(records), "--store", str(validated_store)], env=env,
+                              stderr=stderr, exit_codes=(0, 1))
     summary = re.search(r"(\d+) report\(s\) loaded .* (\d+) failed;", log.read_text(encoding="utf-8"))
     if summary is None:
         raise SystemExit(f"kg ingest (validated) did not finish: see {log}")
     log.unlink()
-    shutil.rmtree(validated_store, ignore_errors=True)
-    ingest_s, ingest_mb = run_child(
-        [KG, "ingest", str(records), "--store", str(store), "--no-validate"], env=env, stderr=subprocess.DEVNULL)
-    raw_s, raw_mb = run_child([sys.executable, "-c", RAW_LOAD, str(raw_store), str(nquads)])
-    shutil.rmtree(raw_store, ignore_errors=True)
+    remove_store(validated_store)
+    ingest = run_child([KG, "ingest", str(records), "--store", str(store), "--no-validate"], env=env,
+                       stderr=subprocess.DEVNULL)
+    raw_after = raw_load()
     nquads.unlink()
+    raw_s = (raw_before.seconds + raw_after.seconds) / 2
+    raw_cpu = (raw_before.cpu + raw_after.cpu) / 2
     figures = {
         "bench": "ingest", "reports": size, "quads": quads,
-        "validated_s": round(validated_s, 2), "validated_records_per_s": round(size / validated_s),
-        "validated_quads_per_s": round(quads / validated_s), "validated_peak_mb": validated_mb,
-        "validated_vs_bulk_load": round(raw_s / validated_s, 2),
+        "validated_s": round(validated.seconds, 2), "validated_records_per_s": round(size / validated.seconds),
+        "validated_quads_per_s": round(quads / validated.seconds), "validated_peak_mb": validated.peak_mb,
+        "validated_cpu_s": round(validated.cpu, 1),
+        "validated_vs_bulk_load": round(raw_s / validated.seconds, 2),
         "validated_loaded": int(summary.group(1)), "validated_rejected": int(summary.group(2)),
-        "ingest_s": round(ingest_s, 2), "ingest_records_per_s": round(size / ingest_s),
-        "ingest_quads_per_s": round(quads / ingest_s), "ingest_peak_mb": ingest_mb,
-        "ingest_vs_bulk_load": round(raw_s / ingest_s, 2),
-        "bulk_load_s": round(raw_s, 2), "bulk_load_quads_per_s": round(quads / raw_s),
-        "bulk_load_peak_mb": raw_mb,
+        "ingest_s": round(ingest.seconds, 2), "ingest_records_per_s": round(size / ingest.seconds),
+        "ingest_quads_per_s": round(quads / ingest.seconds), "ingest_peak_mb": ingest.peak_mb,
+        "ingest_cpu_s": round(ingest.cpu, 1),
+        "ingest_vs_bulk_load": round(raw_s / ingest.seconds, 2),
+        "bulk_load_s": [round(raw_before.seconds, 2), round(raw_after.seconds, 2)],
+        "bulk_load_quads_per_s": round(quads / raw_s), "bulk_load_peak_mb": max(raw_before.peak_mb, raw_after.peak_mb),
+        "bulk_load_cpu_s": round(raw_cpu, 1),
+        "cpu_bulk_load_vs_validated": round(raw_cpu / validated.cpu, 2),
     }
     if per_report_sample:
         figures["per_report_records_per_s"] = round(per_report_rate(records, per_report_sample))
