@@ -145,20 +145,25 @@ def ingest_source(store: Store, source: Source, *, base: str, validate: bool = T
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, base: str, validate: bool = True,
-           progress: Callable[[Iterable[Source]], Iterable[Source]] | None = None) -> list[Outcome]:
+           progress: Callable[[Iterable[Source]], Iterable[Source]] | None = None,
+           workers: int | None = None) -> list[Outcome]:
     """Ingest every report under `paths`; a failing report is reported and the rest go in.
 
-    Reports are loaded in batches (`service.ingest_batch`), each report wholly or not at all.
+    Reports are prepared in `workers` worker processes (None: one when it pays, see
+    service.ingest_prepare) and loaded in batches (service.ingest_batch), each report wholly or
+    not at all; the store's page index, if open, is up to date when this returns.
     """
     from service.ingest_batch import ingest_batched
+    from service.ingest_prepare import worker_count
     from service.ontology import load_ontology
+    from service.pageindex.keeper import wait_for
 
     load_ontology(store)
     sources = find_sources(paths)
     iterator = progress(sources) if progress else sources
-    outcomes = ingest_batched(store, iterator, base=base, validate=validate)
-    from service.pageindex.keeper import wait_for
-    wait_for(store)  # the page index is written beside the loads: done when they are
+    outcomes = ingest_batched(store, iterator, base=base, validate=validate,
+                              workers=worker_count(len(sources)) if workers is None else workers)
+    wait_for(store)
     return outcomes
 
 

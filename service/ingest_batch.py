@@ -1,22 +1,20 @@
 """Loading many reports at store speed: prepare (read, map, check) a batch, load it in one go.
 
 The per-report path (one SPARQL update per report) spends its time parsing update text and
-committing small transactions. Here reports are prepared one by one, exactly as `ingest_source`
-does (a failing report is reported and skipped), then handed to the store a batch at a time
-through `Store.replace_graphs`; a loader thread writes batch k while batch k+1 is prepared
-(pyoxigraph releases the GIL while it loads). Batches are loaded in order, and two reports that
-name the same graph never share a batch, so the last one wins as it would one by one.
-
-With validation, a batch is validated as a whole before it is loaded (`service.validate_fast`:
-a fast check, and pySHACL on the reports it flags); a failing report is reported with pySHACL's
-violations and left out of the batch, as it would be one by one.
+committing small transactions. Here reports are prepared as `ingest_source` prepares them, a
+chunk at a time and validated together (service/ingest_prepare.py: in a worker process when
+there is a second core; a failing report is reported and skipped), then handed to the store a
+batch at a time through `Store.replace_graphs`; a loader thread writes batch k while batch k+1
+is prepared (pyoxigraph releases the GIL while it loads). Batches are loaded in order, and two
+reports that name the same graph never share a batch, so the last one wins as it would one by one.
 """
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 
-from service.ingest import Outcome, Source, ingest_stamp, prepare_source, violations_error
+from service.ingest import Outcome, Source
+from service.ingest_prepare import prepared
 from service.store import Store
 
 #: Quads per batch: big enough for bulk-load speed, and under pyoxigraph's bulk-load batch
@@ -36,22 +34,10 @@ def _load(store: Store, graphs: dict[str, list], outcomes: list[Outcome]) -> Non
             outcome.error = f"not loaded: {error or error.__class__.__name__}"
 
 
-def _validate(graphs: dict[str, list], pending: list[Outcome]) -> tuple[dict[str, list], list[Outcome]]:
-    """The batch without its reports that fail validation (their outcomes get the error), each
-    report's quads with its ingest stamp added."""
-    from service.validate_fast import validate_batch
-    violations = validate_batch(graphs)
-    for outcome in pending:
-        if violations[outcome.graph]:
-            outcome.error = violations_error(violations[outcome.graph])
-            outcome.graph, outcome.quads = None, 0
-    return ({graph: [*quads, ingest_stamp(graph)] for graph, quads in graphs.items() if not violations[graph]},
-            [outcome for outcome in pending if outcome.ok])
-
-
 def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, validate: bool = True,
-                   batch_quads: int = BATCH_QUADS) -> list[Outcome]:
-    """Prepare and load every source; the outcomes in source order."""
+                   batch_quads: int = BATCH_QUADS, workers: int = 0) -> list[Outcome]:
+    """Prepare (in `workers` worker processes, or here: service.ingest_prepare) and load every
+    source; the outcomes in source order."""
     outcomes: list[Outcome] = []
     graphs: dict[str, list] = {}
     pending: list[Outcome] = []
@@ -62,17 +48,13 @@ def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, valida
 
         def flush() -> None:
             nonlocal running, graphs, pending, size, limit
-            if validate and graphs:
-                graphs, pending = _validate(graphs, pending)
             if running is not None:
                 running.result()
             running = loader.submit(_load, store, graphs, pending) if graphs else None
             graphs, pending, size = {}, [], 0
             limit = min(limit * 2, batch_quads)
 
-        for source in sources:
-            # with validation, the batch is validated at once in flush(), stamps added there
-            outcome, quads = prepare_source(source, base=base, validate=False, stamp=not validate)
+        for outcome, quads in prepared(sources, base=base, validate=validate, workers=workers):
             outcomes.append(outcome)
             if not outcome.ok:
                 continue
