@@ -136,8 +136,8 @@ def _label_pattern(var: str, out: str, lang: str) -> str:
 
 #: Reports an entity page lists (the latest); statements about it and pointing at it it shows.
 REPORTS_SHOWN = 50
-OUTGOING_SHOWN = 300
-INCOMING_SHOWN = 200
+OUTGOING_SHOWN = 150
+INCOMING_SHOWN = 100
 
 
 def names(store: Store, pages: PageIndex | None, iris, lang: str = "pl") -> dict[str, str]:

@@ -22,7 +22,7 @@ PATRON_ROLES = ("honorary-patron", "media-patron", "substantive-patron", "patron
 #: Appearances a person's, a post's or each of a body's groups shows per page.
 APPEARANCES_SHOWN = 50
 #: Posts, memberships and a body's people a page lists at most (a much-named entity has thousands).
-LINKS_SHOWN = 100
+LINKS_SHOWN = 50
 CONTRIBUTION_ORDER = ("opened", "welcomed", "moderated", "spoke", "presented", "sent-letter",
                       "awarded", "attended", "other")
 
@@ -120,21 +120,21 @@ def _page_of_appearances(who: str, lang: str) -> dict:
 def person_profile(iri: str, lang: str) -> dict:
     node = NamedNode(iri)
     posts = _select(f"""
-SELECT ?post ?pl ?org ?ol WHERE {{
-  {{ SELECT DISTINCT ?post WHERE {{ {node} org:holds ?post }} LIMIT {LINKS_SHOWN} }} {_label_pattern("?post", "pl", lang)}
-  OPTIONAL {{ ?post org:postIn ?org . {_label_pattern("?org", "ol", lang)} }}
-}} ORDER BY ?pl""")
-    members = _select(f"""
-SELECT ?org ?ol WHERE {{ {{ SELECT DISTINCT ?org WHERE {{ {node} org:memberOf ?org }} LIMIT {LINKS_SHOWN} }}
-  {_label_pattern("?org", "ol", lang)} }} ORDER BY ?ol""")
+SELECT ?post ?org WHERE {{ {{ SELECT DISTINCT ?post WHERE {{ {node} org:holds ?post }} LIMIT {LINKS_SHOWN} }}
+  OPTIONAL {{ ?post org:postIn ?org }} }}""")
+    members = _select(f"SELECT DISTINCT ?org WHERE {{ {node} org:memberOf ?org }} LIMIT {LINKS_SHOWN}")
+    labels = names(get_store(), get_pages(), [r[k].value for r in posts + members for k in ("post", "org") if k in r], lang)
+
+    def link(row, key) -> Link:
+        return Link(_value(row, key), labels.get(_value(row, key), _value(row, key)))
     shown = _page_of_appearances(iri, lang)
     name = _name_of(node)
     _quote_appearances(shown["appearances"],
                        lambda link: names_for(name, "person", (), tuple(x.label for x in link.extra)))
-    return {"posts": [Link(_value(r, "post"), _value(r, "pl") or _value(r, "post"), "",
-                           extra=[Link(_value(r, "org"), _value(r, "ol") or "")] if r.get("org") else [])
-                      for r in posts],
-            "members": [Link(_value(r, "org"), _value(r, "ol") or _value(r, "org")) for r in members],
+    return {"posts": sorted((Link(_value(r, "post"), labels.get(_value(r, "post"), _value(r, "post")), "",
+                                  extra=[link(r, "org")] if r.get("org") else []) for r in posts),
+                            key=lambda x: x.label.lower()),
+            "members": sorted((link(r, "org") for r in members), key=lambda x: x.label.lower()),
             **shown}
 
 

@@ -18,7 +18,7 @@ PERSON = "http://www.w3.org/ns/person#Person"
 
 
 #: Values of one property the JSON-LD gives at most (a much-named entity holds thousands).
-MAX_VALUES = 100
+MAX_VALUES = 50
 
 
 def _values(store: Store, iri: str, pattern: str, *names: str) -> list[dict[str, str]]:
@@ -103,11 +103,16 @@ def person(store: Store, iri: str) -> dict:
         value = _first(store, iri, f"?e {prop} ?v", "v")
         if value:
             data[key] = value
-    titles = [r["t"] for r in _values(store, iri, "?e org:holds/kg:postTitle ?t", "t")]
+    # the posts first (a bounded few), then what they say: a path from the person through every
+    # post it holds would read them all
+    posts = " ".join(f"<{r['post']}>" for r in _values(store, iri, f"<{iri}> org:holds ?post", "post"))
+    titles = [r["t"] for r in _values(store, iri, f"VALUES ?post {{ {posts} }} ?post kg:postTitle ?t", "t")] if posts else []
     if titles:
         data["jobTitle"] = titles
-    employers = _values(store, iri, f"{{ ?e org:holds/org:postIn ?id }} UNION {{ ?e org:memberOf ?id }} "
-                        f"OPTIONAL {{ ?id skos:prefLabel ?name {_PL} }}", "id", "name")
+    in_bodies = f"{{ VALUES ?post {{ {posts} }} ?post org:postIn ?id }} UNION " if posts else ""
+    bodies = [r["id"] for r in _values(store, iri, f"{in_bodies}{{ <{iri}> org:memberOf ?id }}", "id")]
+    employers = _values(store, iri, f"VALUES ?id {{ {' '.join(f'<{b}>' for b in bodies)} }} "
+                        f"OPTIONAL {{ ?id skos:prefLabel ?name {_PL} }}", "id", "name") if bodies else []
     if employers:
         data["affiliation"] = [_agent(r) for r in employers]
     return data
