@@ -42,13 +42,18 @@ def targets(size: int) -> dict[str, list[str]]:
         return entity_iri(BASE, kind, key).value.removeprefix(BASE)
 
     top_person = max(counts, key=counts.get)
+    record = json.loads(records[0].read_text(encoding="utf-8"))
+    theme, year = record["event"]["themes"][0], record["event"]["start"][:4]
     return {  # the worst case last: a page that never ends would hold a server thread
         "list: first page": ["/list/person", "/list/organisation", "/list/event", "/"],
         "list: deep page": ["/list/person?page=20", "/list/organisation?page=5"],
+        # not a target: a filtered list counts the events the filter keeps (grows with them)
+        "list: events of a year and theme": [f"/events?year={year}&theme={theme}"],
         "search": ["/search?q=" + quote("ośrodek"), "/search?q=" + quote(top_person.split()[-1]),
                    "/search?q=" + quote(rng.choice(people))],
         "entity: most-named body": [path("organisation", slug("Ministerstwo Rodziny, Pracy i Polityki Społecznej"))],
-        "entity: much-named person": [path("person", slug(top_person))],
+        "entity: much-named person": [path("person", slug(top_person)),
+                                      path("person", slug(top_person)) + "?page=2"],
         "entity: sample": [path("person", slug(n)) for n in rng.sample(people, 8)]
         + [path("organisation", slug(n)) for n in rng.sample(bodies, 8)]
         + [path("event", e) for e in rng.sample(events, 8)],
