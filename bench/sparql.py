@@ -1,20 +1,34 @@
 """/sparql over HTTP against the same query run on pyoxigraph in-process, for every query in
 queries/, on the store bench/ingest.py left (bench/out/store-SIZE).
 
-    python bench/sparql.py --sizes 1k,10k
+    python bench/sparql.py --sizes 1k,10k [--before main]
 
 `kg serve` (waitress, the embedded store, the guarded query runner) is started as a child on
 the store; this process opens the same directory read-only and runs each query itself,
 serialising the result as SPARQL JSON as the endpoint does. The two are interleaved, run for
 run, and the medians compared: the ratio is the endpoint's overhead (HTTP, Flask, the worker
 process that bounds each query's time, the copy of the result through a pipe).
+
+With `--before REF`, a second `kg serve` runs the code of git revision REF (exported to a
+temporary folder) and is timed in the same runs, so before and after are side by side. Each
+server gets its own view of the store: a temporary folder with the store's immutable table files
+(*.sst) hard-linked and its small mutable files copied, so `kg serve` (which writes its catalogue
+graph) never writes to bench/out/store-SIZE, and two servers can run at once.
+
+Both servers run this checkout's code only through PYTHONPATH: the `kg` script of an editable
+install would otherwise import the package from wherever it was installed from.
 """
 from __future__ import annotations
 
 import argparse
 import io
+import os
+import shutil
 import subprocess
+import tarfile
+import tempfile
 import time
+from pathlib import Path
 
 import requests
 
@@ -24,9 +38,34 @@ from common import OUT, ROOT, child_peak_mb, emit, median, sizes
 JSON = "application/sparql-results+json"
 
 
-def start_server(store: str, timeout: float = 30.0) -> tuple[subprocess.Popen, str]:
-    """`kg serve` over `store` with the endpoint's time limit set to `timeout` seconds."""
-    return common.start_server(store, env={"KG_SPARQL_TIMEOUT": str(timeout)})
+def start_server(store: str | Path, timeout: float = 30.0, code: Path = ROOT,
+                 max_result_mb: int = 16) -> tuple[subprocess.Popen, str]:
+    """`kg serve` over `store`, running the package in `code`, with the endpoint's time limit set
+    to `timeout` seconds and its result-size limit to `max_result_mb`."""
+    return common.start_server(store, env={"KG_SPARQL_TIMEOUT": str(timeout), "PYTHONPATH": str(code),
+                                           "KG_SPARQL_MAX_RESULT_BYTES": str(max_result_mb * 10**6)})
+
+
+def shadow_store(store: Path, into: Path) -> Path:
+    """A store folder that a server may open for writing without touching `store`: table files
+    hard-linked (RocksDB never changes one once written), everything else copied."""
+    into.mkdir(parents=True)
+    for path in store.iterdir():
+        if path.suffix == ".sst":
+            os.link(path, into / path.name)
+        else:
+            shutil.copy2(path, into / path.name)
+    return into
+
+
+def export_revision(revision: str, into: Path) -> Path:
+    """The tree of git `revision` (its package, queries…) written to `into`."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision], check=True,
+                             capture_output=True).stdout
+    into.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
 
 
 def in_process(store, text: str) -> int:
@@ -53,51 +92,119 @@ def over_http(session: requests.Session, url: str, text: str) -> int:
     return len(response.content)
 
 
-def bench(size: int, budget: float, max_runs: int, limit: float) -> list[dict]:
+def bench(size: int, budget: float, max_runs: int, limit: float, before: str | None,
+          max_result_mb: int = 16):
+    """One row per query (emitted as it is measured), then the summed medians."""
     import pyoxigraph as ox
 
     from service.named_queries import load_queries
     store_dir = OUT / f"store-{size}"
     if not store_dir.is_dir():
         raise SystemExit(f"no {store_dir}: run bench/ingest.py --sizes {size} first")
-    server, url = start_server(str(store_dir), limit)
     rows = []
-    try:
-        store = ox.Store.read_only(str(store_dir))
-        session = requests.Session()
-        for query in load_queries(ROOT / "queries"):
-            try:  # over HTTP first: the endpoint stops a query that runs past `limit`
-                over_http(session, url, query.text)
-            except TooSlow:
-                rows.append({"bench": "sparql", "reports": size, "query": query.name,
-                             "skipped": f"over {limit:g} s (the endpoint's time limit)"})
+    with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
+        # Every side reads the same files, taken at one moment (a store being rebuilt meanwhile
+        # does not change what is measured).
+        local_dir = shadow_store(store_dir, Path(tmp) / "store-in-process")
+        servers = {"http": start_server(shadow_store(store_dir, Path(tmp) / "store"), limit,
+                                        max_result_mb=max_result_mb)}
+        if before:
+            code = export_revision(before, Path(tmp) / "before")
+            servers["before"] = start_server(shadow_store(store_dir, Path(tmp) / "store-before"),
+                                             limit, code, max_result_mb)
+        try:
+            store = ox.Store.read_only(str(local_dir))
+            session = requests.Session()
+            for query in load_queries(ROOT / "queries"):
+                row = {"bench": "sparql", "reports": size, "query": query.name}
+                timed = {}
+                for side, (_, url) in servers.items():
+                    try:  # over HTTP first: the endpoint stops a query that runs past `limit`
+                        over_http(session, url, query.text)
+                        timed[side] = url
+                    except TooSlow:
+                        row[f"{side}_skipped"] = f"over {limit:g} s (the endpoint's time limit)"
+                if timed:
+                    measure(row, store, session, query.text, timed, budget, max_runs)
+                rows.append(row)
+                yield row
+            yield summary(size, rows, servers)
+        finally:
+            for process, _ in servers.values():
+                process.terminate()
+                process.wait(30)
+
+
+def measure(row: dict, store, session, text: str, timed: dict, budget: float, max_runs: int) -> None:
+    """In-process and each server in turn, run for run, for about `budget` seconds: medians."""
+    in_process(store, text)  # warm
+    times = {"in_process": [], **{side: [] for side in timed}}
+    started = time.perf_counter()
+    while len(times["in_process"]) < max_runs and (
+            len(times["in_process"]) < 3 or time.perf_counter() - started < budget):
+        t = time.perf_counter()
+        row["result_bytes"] = in_process(store, text)
+        times["in_process"].append(time.perf_counter() - t)
+        for side, url in list(timed.items()):
+            t = time.perf_counter()
+            try:
+                row[f"{side}_bytes"] = over_http(session, url, text)
+            except TooSlow as error:  # answered in time at first, not now: say so, stop timing it
+                row[f"{side}_skipped"] = f"stopped at the time limit in run {len(times[side]) + 1}: {error}"
+                del timed[side], times[side]
                 continue
-            in_process(store, query.text)  # warm
-            local, remote = [], []
-            started = time.perf_counter()
-            while len(local) < max_runs and (len(local) < 3 or time.perf_counter() - started < budget):
-                t = time.perf_counter()
-                size_local = in_process(store, query.text)
-                local.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                size_remote = over_http(session, url, query.text)
-                remote.append(time.perf_counter() - t)
-            rows.append({"bench": "sparql", "reports": size, "query": query.name, "runs": len(local),
-                         "in_process_ms": round(median(local) * 1000, 2),
-                         "http_ms": round(median(remote) * 1000, 2),
-                         "ratio": round(median(remote) / median(local), 2),
-                         "result_bytes": size_local, "http_bytes": size_remote})
-        timed = [r for r in rows if "ratio" in r]
-        rows.append({"bench": "sparql", "reports": size, "query": f"(all {len(timed)} timed, summed medians)",
-                     "in_process_ms": round(sum(r["in_process_ms"] for r in timed), 1),
-                     "http_ms": round(sum(r["http_ms"] for r in timed), 1),
-                     "ratio": round(sum(r["http_ms"] for r in timed) / sum(r["in_process_ms"] for r in timed), 2),
-                     "worst_ratio": max(r["ratio"] for r in timed),
-                     "server_peak_mb": child_peak_mb(server.pid)})
-    finally:
-        server.terminate()
-        server.wait(30)
-    return rows
+            times[side].append(time.perf_counter() - t)
+    row["runs"] = len(times["in_process"])
+    local = median(times["in_process"])
+    row["in_process_ms"] = round(local * 1000, 2)
+    for side in timed:
+        row[f"{side}_ms"] = round(median(times[side]) * 1000, 2)
+        row["ratio" if side == "http" else f"{side}_ratio"] = round(median(times[side]) / local, 2)
+
+
+def summary(size: int, rows: list[dict], servers: dict) -> dict:
+    """Summed medians over the queries every server timed."""
+    timed = [r for r in rows if all(f"{side}_ms" in r for side in servers)]
+    if not timed:
+        return {"bench": "sparql", "reports": size, "query": "(none timed by every server)"}
+    local = sum(r["in_process_ms"] for r in timed)
+    total = {"bench": "sparql", "reports": size, "query": f"(all {len(timed)} timed, summed medians)",
+             "in_process_ms": round(local, 1)}
+    for side, (process, _) in servers.items():
+        total[f"{side}_ms"] = round(sum(r[f"{side}_ms"] for r in timed), 1)
+        total["ratio" if side == "http" else f"{side}_ratio"] = round(total[f"{side}_ms"] / local, 2)
+        total["worst_ratio" if side == "http" else f"{side}_worst_ratio"] = max(
+            r["ratio" if side == "http" else f"{side}_ratio"] for r in timed)
+        total[f"{side}_server_peak_mb"] = child_peak_mb(process.pid)
+        total[f"{side}_query_processes_private_mb"] = round(sum(map(private_mb, descendants(process.pid))))
+    return total
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below `pid` (the guarded runner's zygote and workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def private_mb(pid: int) -> float:
+    """Resident memory of a process not shared with another (copy-on-write pages it wrote)."""
+    try:
+        resident, shared = (int(f) for f in Path(f"/proc/{pid}/statm").read_text().split()[1:3])
+    except (OSError, ValueError):
+        return 0.0
+    return (resident - shared) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def main(argv=None) -> None:
@@ -107,9 +214,14 @@ def main(argv=None) -> None:
     parser.add_argument("--max-runs", type=int, default=30)
     parser.add_argument("--limit", type=float, default=20.0,
                         help="the endpoint's time limit: slower queries are reported, not timed")
+    parser.add_argument("--max-result-mb", type=int, default=1000,
+                        help="the endpoint's result-size limit (its default, 16 MB, refuses some "
+                             "named queries' results from 10k reports on)")
+    parser.add_argument("--before", metavar="REF",
+                        help="also time `kg serve` running git revision REF, in the same runs")
     args = parser.parse_args(argv)
     for size in sizes(args.sizes):
-        for row in bench(size, args.budget, args.max_runs, args.limit):
+        for row in bench(size, args.budget, args.max_runs, args.limit, args.before, args.max_result_mb):
             emit(row)
 
 

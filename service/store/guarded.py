@@ -6,41 +6,53 @@ killing a reader is harmless (it writes nothing, and leaves with `os._exit`, so 
 destructor runs in it). Meanwhile the parent's threads go on serving other requests.
 
 Workers come from a *zygote*: a child forked once, when the app is built and the process still
-has a single thread, that does nothing but fork a worker per query. A worker inherits the open
-store (copy-on-write), reads the query from a pipe, evaluates it, serialises the result in the
-format the client negotiated, and streams it back through another pipe; the parent reads it with
-a deadline and stops at the result-size limit. Forking straight from the serving process would
-be unsafe: fork() copies only the forking thread, so a RocksDB lock that another thread (a page
-being rendered) held at that instant would stay locked in the child for ever — measured here:
-about one worker in a thousand hung so. The zygote never runs a query, so it holds no lock.
+has a single thread, that does nothing but fork workers. A worker inherits the open store
+(copy-on-write) and then answers queries one after another: it reads a query from a pipe,
+evaluates it, serialises the result in the format the client negotiated (within the result-size
+limit), and writes it back through another pipe as one length-prefixed body, which the parent
+passes on as it is; the parent waits for it with a deadline. Forking straight from the serving
+process would be unsafe: fork() copies only the forking thread, so a RocksDB lock that another
+thread (a page being rendered) held at that instant would stay locked in the child for ever —
+measured here: about one worker in a thousand hung so. The zygote never runs a query, so it holds
+no lock.
+
+Workers are kept between queries (at most IDLE_WORKERS idle ones; the one used last is taken
+first): a fork per query cost 3–5 ms, and a new worker starts with the zygote's cold caches
+(RocksDB blocks read and decompressed again: 5–10 ms more on a 20 ms query at 1k reports). A
+worker is killed, never reused, as soon as anything goes wrong with a query: past its deadline,
+result over the limit, a broken answer; one that answered (even with an error) goes back to the
+pool, until it has run WORKER_MAX_QUERIES queries or its own memory passes WORKER_MAX_PRIVATE_MB.
+A worker also sets an alarm for each query, so a query never outlives its limit even if the
+parent dies, and it leaves when the parent closes its pipe.
 
 The zygote has one Python thread, but the store has threads of its own (RocksDB flushes and
 compacts in the background, for instance after a bulk load): if one of them holds a lock when
 the zygote is forked, every worker of that zygote blocks on it. So a worker that has answered
-nothing after STUCK_AFTER seconds while using almost no CPU is taken for blocked, not busy: it
-is killed, a new zygote is forked, and the query runs again (a few times at most, within its
-own time limit).
+nothing after STUCK_AFTER seconds while using almost no CPU on the query is taken for blocked,
+not busy: it is killed, a new zygote is forked, and the query runs again (a few times at most,
+within its own time limit).
 
 A worker sees the store as it was when the zygote was forked. Nothing else can write to it
 meanwhile: the directory is locked by this process. A write made through this process (an
-authorised SPARQL Update) calls `invalidate()`, which forks a new zygote — the one fork taken
-while threads run, on the rare write path only.
+authorised SPARQL Update) calls `invalidate()`, which forks a new zygote and retires every
+worker of the old one — the one fork taken while threads run, on the rare write path only.
 
-Cost: about 2–3 ms per query (a fork of the small zygote, two pipes), measured by
-bench/query_overhead.py.
+Cost: well under a millisecond per query besides the HTTP request (two pipe writes and reads),
+measured by bench/query_overhead.py and bench/sparql.py.
 
 For a remote store (a SPARQL server) the query runs in the calling thread with the store's HTTP
 read timeout; the server's own limit (`oxigraph serve --timeout-s`) stops the work there.
 """
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import math
 import os
 import select
-import socket
 import signal
+import socket
 import stat
 import struct
 import threading
@@ -152,31 +164,41 @@ class _LimitedBuffer(io.RawIOBase):
         return b"".join(self._parts)
 
 
-# The pipe protocol, child to parent: a 4-byte length and a JSON header
-# ({"ready": true} | {"ok": kind} | {"error": message, "status": n}), then for "ok" the body
-# until end of file. Parent to child: a 4-byte length and the pickled-free JSON request.
+# The pipe protocol. Parent to worker, per query: a 4-byte length and a JSON request
+# {"query", "timeout", "max_bytes", "writers"}. Worker to parent, per query: a 4-byte length and
+# a JSON header, {"ok": kind, "length": n} followed by the n bytes of the serialised result, or
+# {"error": message, "status": n} alone. The result is whole before anything is sent, so an
+# error can never come half-way through a body.
 
-def _send_frame(fd: int, obj: dict) -> None:
+def _send_frame(fd: int, obj: dict, body: bytes = b"") -> None:
     data = json.dumps(obj).encode()
-    os.write(fd, struct.pack(">I", len(data)) + data)
+    _write_all(fd, struct.pack(">I", len(data)) + data + body)
 
 
-def _read_exact(fd: int, n: int, deadline: float) -> bytes | None:
-    """n bytes from fd before `deadline` (monotonic); None on end of file; QueryTimeout if late."""
-    chunks, got = [], 0
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | None:
+    """n bytes from fd, before `deadline` (monotonic; None: wait as long as it takes); None on
+    end of file; QueryTimeout if late."""
+    buffer = bytearray(n)
+    view, got = memoryview(buffer), 0
     while got < n:
-        left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
-            raise QueryTimeout("late")
-        chunk = os.read(fd, n - got)
-        if not chunk:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise QueryTimeout("late")
+        count = os.readv(fd, [view[got:]])
+        if not count:
             return None
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+        got += count
+    return bytes(buffer)
 
 
-def _read_frame(fd: int, deadline: float) -> dict | None:
+def _read_frame(fd: int, deadline: float | None) -> dict | None:
     head = _read_exact(fd, 4, deadline)
     if head is None:
         return None
@@ -184,34 +206,48 @@ def _read_frame(fd: int, deadline: float) -> dict | None:
     return None if body is None else json.loads(body)
 
 
-class _PipeWriter(io.RawIOBase):
-    def __init__(self, fd: int, *, framed: bool = False):
-        self.fd, self.framed = fd, framed
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        if not len(data):
-            return 0
-        view = memoryview(struct.pack(">I", len(data)) + bytes(data) if self.framed else data)
-        while view:
-            view = view[os.write(self.fd, view):]
-        return len(data)
-
-# In the body, a chunk of length 0 ends it; _BODY_ERROR announces an error frame instead.
-_BODY_ERROR = 0xFFFFFFFF
+def _answer(store: Store, request: dict) -> tuple[dict, bytes]:
+    """What a worker sends back for one request: (header, body)."""
+    writers = _writers_from_json(request["writers"])
+    buffer = _LimitedBuffer(request["max_bytes"])
+    try:
+        kind = _serialise(store.query(request["query"]), writers, buffer)
+    except SyntaxError as error:
+        return {"error": f"malformed query: {error}", "status": 400}, b""
+    except _Overflow:
+        return {"error": "too large", "status": 413, "too_large": True}, b""
+    except QueryFailed as error:
+        return {"error": str(error), "status": error.status}, b""
+    except Exception as error:  # noqa: BLE001 - evaluation errors (a failing SERVICE, a bad regex…)
+        return {"error": f"the query failed: {error}", "status": 400}, b""
+    body = buffer.getvalue()
+    return {"ok": kind, "length": len(body)}, body
 
 
 #: A worker that has sent nothing after STUCK_AFTER seconds and used less than STUCK_CPU seconds
-#: of CPU is blocked, not evaluating: it is replaced (with a new zygote) up to STUCK_RETRIES times.
+#: of CPU on the query is blocked, not evaluating: it is replaced (with a new zygote) up to
+#: STUCK_RETRIES times.
 STUCK_AFTER = 2.0
 STUCK_CPU = 0.05
 STUCK_RETRIES = 3
 
+#: Idle workers kept for the next queries (more run at once when more queries come; those
+#: beyond this number end after their query).
+IDLE_WORKERS = 4
+#: A worker is retired after this many queries, or once its private memory passes
+#: WORKER_MAX_PRIVATE_MB (a query that needed a lot of memory leaves the heap grown).
+WORKER_MAX_QUERIES = 1000
+WORKER_MAX_PRIVATE_MB = 1024
+#: The pipe a worker answers through holds this much (Linux; fewer wake-ups for large results).
+PIPE_BYTES = 1 << 20
+
 
 class _WorkerStuck(Exception):
     """A worker waits on a lock inherited in a locked state (see ForkingRunner.run)."""
+
+
+class _WorkerGone(Exception):
+    """A worker that had answered before ended without reading or answering this query."""
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -224,14 +260,47 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _private_mb(pid: int) -> float:
+    """Resident memory of a process not shared with others (its own heap), in MB; 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            _size, resident, shared = (int(f) for f in handle.read().split()[:3])
+    except (OSError, ValueError):
+        return 0.0
+    return (resident - shared) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@dataclass(eq=False)
+class _Worker:
+    pid: int
+    request_fd: int
+    answer_fd: int
+    generation: int
+    queries: int = 0
+
+    def kill(self) -> None:
+        for fd in (self.request_fd, self.answer_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)   # the zygote reaps it
+        except ProcessLookupError:
+            pass
+
+
 class ForkingRunner:
-    """Each query in a child process, killed at its deadline (see the module docstring)."""
+    """Each query in a worker process, killed at its deadline (see the module docstring)."""
 
     def __init__(self, store: Store):
         self.store = store
         self._lock = threading.Lock()   # one conversation with the zygote at a time
         self._zygote: tuple[int, socket.socket] | None = None
         self._closed = False
+        self._generation = 0            # bumped when the store changes: older workers are stale
+        self._idle: list[_Worker] = []  # most recently used last
+        self._idle_lock = threading.Lock()
         self._start_zygote()
 
     # --- the zygote: forked while the process has one thread, it only forks workers ---------
@@ -303,10 +372,14 @@ class ForkingRunner:
         except (ProcessLookupError, ChildProcessError):
             pass
 
-    def _fork_worker(self) -> tuple[int, int, int]:
-        """A new worker: its pid, the fd to write its request to, the fd to read its answer."""
+    def _fork_worker(self) -> _Worker:
+        """A new worker, forked by the zygote."""
         request_r, request_w = os.pipe()
         answer_r, answer_w = os.pipe()
+        try:
+            fcntl.fcntl(answer_r, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except (AttributeError, OSError):
+            pass
         try:
             with self._lock:
                 for attempt in (1, 2):
@@ -316,7 +389,8 @@ class ForkingRunner:
                         socket.send_fds(self._zygote[1], [b"q"], [request_r, answer_w])
                         reply = self._zygote[1].recv(8)
                         if len(reply) == 8:
-                            return struct.unpack(">q", reply)[0], request_w, answer_r
+                            return _Worker(struct.unpack(">q", reply)[0], request_w, answer_r,
+                                           self._generation)
                     except OSError:
                         pass
                     self._stop_zygote()   # it died: start another once
@@ -329,50 +403,50 @@ class ForkingRunner:
             os.close(request_r)
             os.close(answer_w)
 
-    # --- a worker: one query, then exit -------------------------------------------------------
+    # --- a worker: queries one after another, each within its time limit ----------------------
 
     def _worker_main(self, request_fd: int, answer_fd: int) -> None:
-        signal.alarm(60)   # a worker never waits long for its query
-        head = _read_exact(request_fd, 4, time.monotonic() + 30)
-        if head is None:
-            return
-        request = json.loads(_read_exact(request_fd, struct.unpack(">I", head)[0],
-                                         time.monotonic() + 30))
-        # Even if the parent dies, the query never outlives its limit.
-        signal.alarm(max(1, math.ceil(request["timeout"]) + 1))
-        writers = _writers_from_json(request["writers"])
-        started = False
-        try:
-            result = self.store.query(request["query"], timeout=None)
-            if isinstance(result, QueryTriples):
-                kind = "graph"
-            elif isinstance(result, QueryBoolean):
-                kind = "boolean"
-            else:
-                kind = "solutions"
-            if (writers.graph if kind == "graph" else writers.solutions) is None:
-                raise QueryFailed(writers.not_acceptable.get(
-                    "graph" if kind == "graph" else "solutions", "no acceptable format"), 406)
-            # The kind is known only now: say it, then stream the body.
-            _send_frame(answer_fd, {"ok": kind})
-            started = True
-            _serialise(result, writers, _PipeWriter(answer_fd, framed=True))
-            os.write(answer_fd, struct.pack(">I", 0))
-        except SyntaxError as error:
-            _send_frame(answer_fd, {"error": f"malformed query: {error}", "status": 400})
-        except QueryFailed as error:
-            _send_frame(answer_fd, {"error": str(error), "status": error.status})
-        except BrokenPipeError:
-            pass
-        except Exception as error:  # evaluation errors (a failing SERVICE, a bad regex…)
+        while True:
+            signal.alarm(0)   # idle: wait for the next query for as long as the parent lives
+            request = _read_frame(request_fd, None)
+            if request is None:   # the parent closed the pipe (retired us) or died
+                return
+            # Even if the parent dies, the query never outlives its limit.
+            signal.alarm(max(1, math.ceil(request["timeout"]) + 1))
+            header, body = _answer(self.store, request)
             try:
-                if started:
-                    os.write(answer_fd, struct.pack(">I", _BODY_ERROR))
-                _send_frame(answer_fd, {"error": f"the query failed: {error}", "status": 400})
-            except OSError:
-                pass
+                _send_frame(answer_fd, header, body)
+            except OSError:   # the parent gave up on this query
+                return
 
     # --- the parent's side ----------------------------------------------------------------------
+
+    def _take_worker(self) -> _Worker:
+        """The idle worker used last (its caches are the warmest), else a new one."""
+        with self._idle_lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.generation == self._generation:
+                    return worker
+                worker.kill()
+        return self._fork_worker()
+
+    def _give_back(self, worker: _Worker) -> None:
+        """Keep a worker that answered for the next query, unless it is stale, spent or extra."""
+        worker.queries += 1
+        with self._idle_lock:
+            if (not self._closed and worker.generation == self._generation
+                    and worker.queries < WORKER_MAX_QUERIES and len(self._idle) < IDLE_WORKERS
+                    and _private_mb(worker.pid) < WORKER_MAX_PRIVATE_MB):
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def _drop_idle(self) -> None:
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
 
     def invalidate(self) -> None:
         """The store changed through this process: workers must see it, so start a new zygote.
@@ -380,92 +454,95 @@ class ForkingRunner:
         This fork happens while the process has threads; see the module docstring.
         """
         with self._lock:
+            self._generation += 1
             self._stop_zygote()
             if not self._closed:
                 self._start_zygote()
+        self._drop_idle()
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            self._generation += 1
             self._stop_zygote()
+        self._drop_idle()
 
     def run(self, sparql: str, writers: Writers, *, timeout: float, max_bytes: int) -> Answer:
         deadline = time.monotonic() + timeout
-        for attempt in range(1, STUCK_RETRIES + 2):
+        request = json.dumps({"query": sparql, "timeout": timeout, "max_bytes": max_bytes,
+                              "writers": _writers_to_json(writers)}).encode()
+        request = struct.pack(">I", len(request)) + request
+        stuck = gone = 0
+        while True:
+            worker = self._take_worker() if not gone else self._fork_worker()
             try:
-                return self._run_once(sparql, writers, timeout=timeout, deadline=deadline,
-                                      max_bytes=max_bytes, may_retry=attempt <= STUCK_RETRIES)
+                return self._ask(worker, request, timeout=timeout, deadline=deadline,
+                                 max_bytes=max_bytes, may_retry=stuck < STUCK_RETRIES)
+            except _WorkerGone:
+                # A kept worker ended (killed while idle, say), or this query ended it: ask a
+                # new worker, once; if that one ends too, the query is answered 503.
+                gone += 1
             except _WorkerStuck:
                 # The zygote was forked while a store thread held a lock its children now wait on
                 # for ever: every worker it forks would hang. Start a new one and try again.
-                time.sleep(0.1 * attempt)
+                stuck += 1
+                time.sleep(0.1 * stuck)
                 self.invalidate()
-        raise AssertionError("unreachable")  # the last attempt never raises _WorkerStuck
 
-    def _first_frame(self, pid: int, answer_fd: int, deadline: float, may_retry: bool) -> dict | None:
-        """The worker's first frame; _WorkerStuck when it sits blocked (no CPU used) instead."""
+    def _first_frame(self, worker: _Worker, deadline: float, may_retry: bool) -> dict | None:
+        """The worker's header; _WorkerStuck when it sits blocked (no CPU used) instead."""
+        cpu_before = _cpu_seconds(worker.pid) if may_retry else None
         probe = min(deadline, time.monotonic() + STUCK_AFTER) if may_retry else deadline
         while True:
             try:
-                return _read_frame(answer_fd, probe)
+                return _read_frame(worker.answer_fd, probe)
             except QueryTimeout:
                 if probe >= deadline:
                     raise
-                cpu = _cpu_seconds(pid)
-                if cpu is not None and cpu < STUCK_CPU:
+                cpu = _cpu_seconds(worker.pid)
+                if cpu is not None and cpu_before is not None and cpu - cpu_before < STUCK_CPU:
                     raise _WorkerStuck() from None
                 probe = deadline
 
-    def _run_once(self, sparql: str, writers: Writers, *, timeout: float, deadline: float,
-                  max_bytes: int, may_retry: bool) -> Answer:
-        pid, request_fd, answer_fd = self._fork_worker()
+    def _ask(self, worker: _Worker, request: bytes, *, timeout: float, deadline: float,
+             max_bytes: int, may_retry: bool) -> Answer:
+        """One query through `worker`; it goes back to the pool only if it answered in full."""
+        answered = False
         try:
-            request = {"query": sparql, "timeout": timeout, "writers": _writers_to_json(writers)}
-            data = json.dumps(request).encode()
             try:
-                _PipeWriter(request_fd).write(struct.pack(">I", len(data)) + data)
+                _write_all(worker.request_fd, request)
             except BrokenPipeError:
+                if worker.queries:
+                    raise _WorkerGone() from None
                 raise StoreError("the query process ended before it got the query") from None
-            finally:
-                os.close(request_fd)
-            try:
-                frame = self._first_frame(pid, answer_fd, deadline, may_retry)
-                if frame is None:
-                    raise QueryFailed("the query process ended without an answer "
-                                      "(it may have run out of memory)", 503)
-                if "error" in frame:
-                    raise QueryFailed(frame["error"], int(frame.get("status", 400)))
-                parts, size = [], 0
-                while True:
-                    head = _read_exact(answer_fd, 4, deadline)
-                    if head is None:
-                        raise QueryFailed("the query process ended before its answer was complete "
-                                          "(it may have run out of memory)", 503)
-                    length = struct.unpack(">I", head)[0]
-                    if length == 0:
-                        break
-                    if length == _BODY_ERROR:
-                        frame = _read_frame(answer_fd, deadline) or {}
-                        raise QueryFailed(frame.get("error", "the query failed"),
-                                          int(frame.get("status", 400)))
-                    size += length
-                    if size > max_bytes:
-                        raise ResultTooLarge(max_bytes)
-                    chunk = _read_exact(answer_fd, length, deadline)
-                    if chunk is None:
-                        raise QueryFailed("the query process ended before its answer was complete", 503)
-                    parts.append(chunk)
-                return Answer(frame["ok"], b"".join(parts))
-            except QueryTimeout:
-                raise QueryTimeout(
-                    f"the query ran out of its time limit of {timeout:g} s and was stopped; "
-                    "narrow it or add a LIMIT") from None
+            frame = self._first_frame(worker, deadline, may_retry)
+            if frame is None:
+                if worker.queries:
+                    raise _WorkerGone()
+                raise QueryFailed("the query process ended without an answer "
+                                  "(it may have run out of memory)", 503)
+            if "error" in frame:
+                answered = True
+                if frame.get("too_large"):
+                    raise ResultTooLarge(max_bytes)
+                raise QueryFailed(frame["error"], int(frame.get("status", 400)))
+            if frame["length"] > max_bytes:
+                raise ResultTooLarge(max_bytes)
+            body = _read_exact(worker.answer_fd, frame["length"], deadline)
+            if body is None:
+                raise QueryFailed("the query process ended before its answer was complete "
+                                  "(it may have run out of memory)", 503)
+            answered = True
+            return Answer(frame["ok"], body)
+        except QueryTimeout:
+            raise QueryTimeout(
+                f"the query ran out of its time limit of {timeout:g} s and was stopped; "
+                "narrow it or add a LIMIT") from None
         finally:
-            os.close(answer_fd)
-            try:
-                os.kill(pid, signal.SIGKILL)   # the zygote reaps it
-            except ProcessLookupError:
-                pass
+            if answered:
+                self._give_back(worker)
+            else:
+                worker.kill()   # mid-query, late or gone: its work ends here
 
 
 def _writers_to_json(writers: Writers) -> dict:

@@ -12,6 +12,7 @@ each kind is negotiated first and the one that applies is used.
 """
 from __future__ import annotations
 
+import functools
 import hmac
 import io
 
@@ -120,13 +121,25 @@ def negotiate() -> tuple[Writers, dict]:
     return writers, chosen
 
 
+@functools.lru_cache(maxsize=256)
+def _federation_refusal(query: str, allowed: str | tuple) -> str | None:
+    """Why `query` is refused for calling a remote endpoint, or None; remembered per text, since
+    the same queries (named, examples, a client's polling) come again and again."""
+    try:
+        check_federation(query, allowed)
+    except FederationRefused as error:
+        return str(error)
+    return None
+
+
 def run_query(query: str) -> Response:
     if not query.strip():
         return _text_response("the query is empty", 400)
-    try:
-        check_federation(query, current_app.config.get("SPARQL_SERVICE_ALLOW"))
-    except FederationRefused as error:
-        return _text_response(str(error), 403)
+    allowed = current_app.config.get("SPARQL_SERVICE_ALLOW")
+    refusal = _federation_refusal(query, allowed if isinstance(allowed, str) or allowed is None
+                                  else tuple(allowed))
+    if refusal:
+        return _text_response(refusal, 403)
     writers, chosen = negotiate()
     if not chosen["solutions"] and not chosen["graph"]:
         return _text_response(next(iter(writers.not_acceptable.values())), 406)
