@@ -23,6 +23,8 @@ from service.pageindex.derive import Identity, ReportRows, fold, label_words
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 #: Changes whenever what the rows mean changes: an index of another version is rebuilt.
 VERSION = "2"
+#: Page cache per connection, in KiB.
+CACHE_KB = 256 * 1024
 _memory_ids = count()
 
 
@@ -53,6 +55,9 @@ class PageIndex:
                                    check_same_thread=False)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
+            # SQLite's default page cache is 2 MB: at 100k reports the index is gigabytes and
+            # inserts into its B-trees land all over it
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             self._local.conn = conn
         return conn
 
