@@ -289,3 +289,14 @@ def test_a_post_that_takes_part_counts_for_its_body():
     assert read.count_appearances(pages, body) == 1 and read.count_appearances(pages, post) == 1
     pages.remove([report])
     assert read.appearances(pages, body, limit=10) == [] and read.kind_counts(pages).get("organisation", 0) == 0
+
+
+def test_closing_the_store_leaves_the_index_whole_and_without_its_log(tmp_path):
+    from service.pageindex import PageIndex
+    store = open_store(str(tmp_path / "store"))
+    pages = pages_for(store)
+    ingest(store, [DEMO_RECORDS], base=BASE, validate=False)
+    expected = rows(pages)
+    store.close()
+    assert not os.path.exists(pages.path + "-wal") or os.path.getsize(pages.path + "-wal") == 0
+    assert rows(PageIndex.open(pages.path)) == expected

@@ -23,8 +23,10 @@ from service.pageindex.derive import Identity, ReportRows, fold, label_words
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 #: Changes whenever what the rows mean changes: an index of another version is rebuilt.
 VERSION = "2"
-#: Page cache per connection, in KiB.
-CACHE_KB = 256 * 1024
+#: Page cache of a reading connection and of the writing one, in KiB (SQLite's default is 2 MB:
+#: at 100k reports the index is gigabytes, and inserts land all over its B-trees).
+READ_CACHE_KB = 32 * 1024
+WRITE_CACHE_KB = 256 * 1024
 _memory_ids = count()
 
 
@@ -35,6 +37,8 @@ class PageIndex:
         if self._uri:  # one in-memory database shared by this object's connections
             self.path = f"file:pageindex-{id(self)}-{next(_memory_ids)}?mode=memory&cache=shared"
         self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
         self.write_lock = threading.RLock()
         self._keeper = self.connection()  # keeps an in-memory database alive
         with self.write_lock, self._keeper:
@@ -55,17 +59,22 @@ class PageIndex:
                                    check_same_thread=False)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
-            # SQLite's default page cache is 2 MB: at 100k reports the index is gigabytes and
-            # inserts into its B-trees land all over it
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+            conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
             self._local.conn = conn
+            with self._connections_lock:
+                self._connections.append(conn)
         return conn
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Close every connection (the last one folds the write-ahead log into the file)."""
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            try:
+                conn.close()
+            except sqlite3.ProgrammingError:  # made in a thread that is gone: closed already
+                pass
+        self._local = threading.local()
 
     # --- meta ---------------------------------------------------------------------------
 
@@ -102,6 +111,9 @@ class PageIndex:
         """This thread's connection inside one write transaction (one writer at a time)."""
         with self.write_lock:
             conn = self.connection()
+            if not getattr(self._local, "writer", False):
+                conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
+                self._local.writer = True
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn

@@ -148,6 +148,11 @@ class Keeper:
         if self._queue is not None:
             self._queue.join()
 
+    def closed(self) -> None:
+        """The store is closing: finish what the indexer holds, close the index."""
+        self.wait()
+        self.index.close()
+
     def deleted(self, graph: str) -> None:
         if is_report_graph(graph):
             self.wait()

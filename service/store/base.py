@@ -36,7 +36,8 @@ class Store(ABC):
     def watch(self, watcher) -> None:
         """After each write, call `watcher.loaded({graph: quads})` (graphs replaced with these
         quads), `watcher.deleted(graph)`, or `watcher.updated()` (a SPARQL update: anything may
-        have changed). Derived data (the page index) keeps in step this way."""
+        have changed); `watcher.closed()` when the store closes. Derived data (the page index)
+        keeps in step this way."""
         self._watchers = (*self._watchers, watcher)
 
     def _tell(self, event: str, *args) -> None:

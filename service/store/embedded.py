@@ -122,5 +122,6 @@ class EmbeddedStore(Store):
         return len(self._store)
 
     def close(self) -> None:
+        self._tell("closed")
         if not self.read_only:
             self._store.flush()

@@ -351,6 +351,7 @@ class RemoteStore(Store):
             raise StoreUnavailable(f"the dump from the SPARQL server at {self.location} broke off: {error}") from error
 
     def close(self) -> None:
+        self._tell("closed")
         self._http.clear()
 
 
