@@ -253,7 +253,7 @@ def _insert_report(conn, rows: ReportRows, named_events: set[str], events: set[s
 def _aggregate_events(conn, events: set[str]) -> None:
     """Each touched event's row and facet values again from its facts, and the counts by difference."""
     _fill(conn, "t_event", events)
-    top_before = conn.execute("SELECT COUNT(*) FROM event WHERE top AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
+    top_before = conn.execute("SELECT COUNT(*) FROM event WHERE top = 1 AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
     _adjust_facet_counts(conn, -1)
     conn.execute("DELETE FROM event_facet WHERE event IN (SELECT iri FROM t_event)")
     conn.execute("DELETE FROM event WHERE iri IN (SELECT iri FROM t_event)")
@@ -270,22 +270,22 @@ UPDATE event SET places = COALESCE((
 WHERE iri IN (SELECT iri FROM t_event)""")
     conn.execute("""
 INSERT OR IGNORE INTO event_facet (facet, value, event)
-SELECT 'year', substr(f.start, 1, 4), f.event FROM event_fact f JOIN event ev ON ev.iri = f.event AND ev.top
+SELECT 'year', substr(f.start, 1, 4), f.event FROM event_fact f JOIN event ev ON ev.iri = f.event AND ev.top = 1
   WHERE f.event IN (SELECT iri FROM t_event) AND length(f.start) >= 4
-UNION SELECT 'month', substr(f.start, 1, 7), f.event FROM event_fact f JOIN event ev ON ev.iri = f.event AND ev.top
+UNION SELECT 'month', substr(f.start, 1, 7), f.event FROM event_fact f JOIN event ev ON ev.iri = f.event AND ev.top = 1
   WHERE f.event IN (SELECT iri FROM t_event) AND length(f.start) >= 7
-UNION SELECT l.facet, l.value, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top
+UNION SELECT l.facet, l.value, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top = 1
   WHERE l.event IN (SELECT iri FROM t_event) AND l.facet IN ('theme', 'organiser', 'patron')
-UNION SELECT 'place', l.value, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top
+UNION SELECT 'place', l.value, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top = 1
   JOIN entity p ON p.iri = l.value AND p.kind = 'place'
   WHERE l.event IN (SELECT iri FROM t_event) AND l.facet = 'location'
-UNION SELECT 'voivodeship', r.voivodeship, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top
+UNION SELECT 'voivodeship', r.voivodeship, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top = 1
   JOIN entity p ON p.iri = l.value AND p.kind = 'place'
   JOIN place_region r ON r.slug = substr(l.value, instr(l.value, '/id/place/') + 10)
   WHERE l.event IN (SELECT iri FROM t_event) AND l.facet = 'location'""")
     _adjust_facet_counts(conn, +1)
     conn.execute("DELETE FROM facet_count WHERE n <= 0")
-    top_after = conn.execute("SELECT COUNT(*) FROM event WHERE top AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
+    top_after = conn.execute("SELECT COUNT(*) FROM event WHERE top = 1 AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
     _bump_kind(conn, "top-event", top_after - top_before)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from service.pageindex.derive import fold
 from service.pageindex.index import GROUPS, PageIndex
 
-#: Candidates search looks at before it stops (a query whose words seldom meet stops here).
+#: Index entries of a query word counted to pick the rarest (beyond this, all are "many").
 SEARCH_EXAMINE = 5_000
 #: Appearances counted exactly up to this many per role group; more show as "N+".
 COUNT_CAP = 1000
@@ -60,54 +60,78 @@ def labels(index: PageIndex, iris, lang: str = "pl") -> dict[str, str]:
 
 
 def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") -> list[Entry]:
-    """Entities whose name holds every word of `text` (case and diacritics aside), shortest names
-    first. The longest word leads: names with a word starting with it are read in name-length
-    order; the others must appear anywhere in the name."""
-    words = fold(text).split()[:8]
+    """Entities with a word of their name starting with each word of `text` (case and diacritics
+    aside; a word of one or two letters must be a whole word), shortest names first.
+
+    The rarest query word (by its index entries, counted up to a cap) is read from the word
+    table; each other word is a key probe on the same (label length, entity)."""
+    words = list(dict.fromkeys(fold(text).split()))[:8]
     if not words:
         return []
     conn = index.connection()
-    lead = max(words, key=len)
-    forms = [lead]
-    if len(lead) >= 3:
-        forms, last = [], lead
-        row = conn.execute("SELECT word FROM word WHERE word >= ? ORDER BY word LIMIT 1", (lead,)).fetchone()
-        while row and row[0].startswith(lead) and len(forms) < SEARCH_FORMS:
-            forms.append(row[0])
-            last = row[0]
-            row = conn.execute("SELECT word FROM word WHERE word > ? ORDER BY word LIMIT 1", (last,)).fetchone()
-    streams = [conn.execute("SELECT len, iri FROM word WHERE word = ? ORDER BY len, iri", (form,)) for form in forms]
-    out, seen, examined = [], set(), 0
-    for _length, iri in heapq.merge(*streams):
-        if iri in seen:
-            continue
-        seen.add(iri)
-        examined += 1
-        if examined > SEARCH_EXAMINE:
-            break
-        row = conn.execute("SELECT label, label_en, kind, reports FROM entity WHERE iri = ?", (iri,)).fetchone()
-        if row is None or row[3] == 0:
-            continue
-        folded = fold(row[0])
-        if all(w in folded for w in words):
-            out.append(Entry(iri, _label(row[0], row[1], lang), row[2], row[3]))
-            if len(out) >= limit:
-                break
-    return out
+    forms = {w: _forms(conn, w) for w in words}
+    if not all(forms.values()):
+        return []
+    lead = min(words, key=lambda w: _entries(conn, forms[w]))
+    sql = f"SELECT DISTINCT w0.len, w0.iri FROM word w0 WHERE w0.word IN ({','.join('?' * len(forms[lead]))})"
+    params: list = list(forms[lead])
+    for i, word in enumerate((w for w in words if w != lead), 1):
+        sql += (f" AND EXISTS (SELECT 1 FROM word w{i} WHERE w{i}.word IN ({','.join('?' * len(forms[word]))})"
+                f" AND w{i}.len = w0.len AND w{i}.iri = w0.iri)")
+        params += forms[word]
+    found = [iri for _len, iri in conn.execute(sql + " ORDER BY w0.len, w0.iri LIMIT ?", [*params, int(limit) * 2])]
+    rows = {r[0]: r for r in conn.execute(
+        f"SELECT iri, label, label_en, kind, reports FROM entity WHERE reports > 0 AND iri IN ({','.join('?' * len(found))})",
+        found)} if found else {}
+    return [Entry(iri, _label(rows[iri][1], rows[iri][2], lang), rows[iri][3], rows[iri][4])
+            for iri in found if iri in rows][:limit]
+
+
+def _forms(conn, word: str) -> list[str]:
+    """The indexed words `word` stands for: those it starts (up to SEARCH_FORMS), or itself alone
+    when it has one or two letters."""
+    if len(word) < 3:
+        return [word] if conn.execute("SELECT 1 FROM word WHERE word = ? LIMIT 1", (word,)).fetchone() else []
+    forms = []
+    row = conn.execute("SELECT word FROM word WHERE word >= ? ORDER BY word LIMIT 1", (word,)).fetchone()
+    while row and row[0].startswith(word) and len(forms) < SEARCH_FORMS:
+        forms.append(row[0])
+        row = conn.execute("SELECT word FROM word WHERE word > ? ORDER BY word LIMIT 1", (row[0],)).fetchone()
+    return forms
+
+
+def _entries(conn, forms: list[str]) -> int:
+    """How many names hold one of these words, counted up to SEARCH_EXAMINE."""
+    return conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM word WHERE word IN ({','.join('?' * len(forms))}) "
+                        "LIMIT ?)", [*forms, SEARCH_EXAMINE]).fetchone()[0]
 
 
 # --- events and their facets ------------------------------------------------------------------
 
-def _matching(filters: dict[str, list[str]]) -> tuple[str, list]:
-    """SQL for the top-level events holding, for each chosen facet, one of its values."""
-    parts, params = [], []
-    for facet, values in filters.items():
-        if values:
-            parts.append(f"SELECT event FROM event_facet WHERE facet = ? AND value IN ({','.join('?' * len(values))})")
-            params += [facet, *values]
-    if not parts:
-        return "SELECT iri FROM event WHERE top", []
-    return " INTERSECT ".join(parts), params
+def _matching(index: PageIndex, filters: dict[str, list[str]]) -> tuple[str, list]:
+    """SQL for the top-level events holding, for each chosen facet, one of its values. The facet
+    whose values hold the fewest events (their counts are kept) is read; the others are probed
+    by key for each of its events."""
+    chosen = [(facet, list(values)) for facet, values in filters.items() if values]
+    if not chosen:
+        return "SELECT iri FROM event WHERE top = 1", []
+    conn = index.connection()
+
+    def events_holding(item) -> int:
+        facet, values = item
+        marks = ",".join("?" * len(values))
+        return conn.execute(f"SELECT COALESCE(SUM(n), 0) FROM facet_count WHERE facet = ? AND value IN ({marks})",
+                            [facet, *values]).fetchone()[0]
+
+    chosen.sort(key=events_holding)
+    (facet, values), rest = chosen[0], chosen[1:]
+    sql = f"SELECT DISTINCT f0.event FROM event_facet f0 WHERE f0.facet = ? AND f0.value IN ({','.join('?' * len(values))})"
+    params = [facet, *values]
+    for i, (facet, values) in enumerate(rest, 1):
+        sql += (f" AND EXISTS (SELECT 1 FROM event_facet f{i} WHERE f{i}.facet = ? AND "
+                f"f{i}.value IN ({','.join('?' * len(values))}) AND f{i}.event = f0.event)")
+        params += [facet, *values]
+    return sql, params
 
 
 @dataclass
@@ -121,11 +145,12 @@ class EventEntry:
 
 def events(index: PageIndex, filters: dict[str, list[str]], *, limit: int, offset: int = 0) -> list[EventEntry]:
     """Top-level events matching `filters`, latest first."""
-    sql = 'SELECT iri, label, start, "end", places FROM event WHERE top'
+    sql = 'SELECT iri, label, start, "end", places FROM event WHERE top = 1'
     params: list = []
-    if any(filters.values()):
-        matching, params = _matching(filters)
-        sql += f" AND iri IN ({matching})"
+    if any(filters.values()):  # from the matching events (CROSS JOIN keeps that order), then sorted
+        matching, params = _matching(index, filters)
+        sql = (f'SELECT e.iri, e.label, e.start, e."end", e.places FROM ({matching}) AS m '
+               "CROSS JOIN event AS e ON e.iri = m.event WHERE e.top = 1")
     sql += " ORDER BY start DESC, label, iri LIMIT ? OFFSET ?"
     return [EventEntry(*row) for row in index.connection().execute(sql, [*params, int(limit), int(offset)])]
 
@@ -134,7 +159,7 @@ def count_events(index: PageIndex, filters: dict[str, list[str]]) -> int:
     if not any(filters.values()):
         row = index.connection().execute("SELECT n FROM kind_count WHERE kind = 'top-event'").fetchone()
         return row[0] if row else 0
-    matching, params = _matching(filters)
+    matching, params = _matching(index, filters)
     return index.connection().execute(f"SELECT COUNT(*) FROM ({matching})", params).fetchone()[0]
 
 
@@ -146,10 +171,10 @@ def facet_values(index: PageIndex, facet: str, filters: dict[str, list[str]], *,
     if not others:
         sql = f"SELECT value, n FROM facet_count WHERE facet = ? ORDER BY n DESC, value{cap}"
         return list(index.connection().execute(sql, (facet,)))
-    matching, params = _matching(others)
-    sql = (f"SELECT value, COUNT(*) AS n FROM event_facet WHERE facet = ? AND event IN ({matching}) "
-           f"GROUP BY value ORDER BY n DESC, value{cap}")
-    return list(index.connection().execute(sql, [facet, *params]))
+    matching, params = _matching(index, others)
+    sql = (f"SELECT f.value, COUNT(*) AS n FROM ({matching}) AS m CROSS JOIN event_facet AS f "
+           f"ON f.event = m.event AND f.facet = ? GROUP BY f.value ORDER BY n DESC, f.value{cap}")
+    return list(index.connection().execute(sql, [*params, facet]))
 
 
 # --- one entity -------------------------------------------------------------------------------
