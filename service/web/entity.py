@@ -60,7 +60,8 @@ def rdf_view(iri: str, fmt: Format):
 def html_page(iri: str, kind: str):
     store = get_store()
     try:
-        description = graphdata.describe(store, iri, lang=current_language(), pages=get_pages())
+        description = graphdata.describe(store, iri, lang=current_language(), pages=get_pages(),
+                                           base=current_app.config["BASE"])
     except ValueError:
         abort(404, "not a valid identifier")
     if not description.exists:

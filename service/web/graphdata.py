@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
-from service.mapping import is_entities_graph
+from service.mapping import entities_graph, is_entities_graph
 from service.mapping.vocab import PROJECT
 from service.pageindex import PageIndex, read
 from service.store import Store
@@ -155,13 +155,22 @@ def names(store: Store, pages: PageIndex | None, iris, lang: str = "pl") -> dict
 
 
 def describe(store: Store, iri: str, *, lang: str = "pl", incoming_limit: int = INCOMING_SHOWN,
-             outgoing_limit: int = OUTGOING_SHOWN, pages: PageIndex | None = None) -> Description:
-    """The entity's statements (up to `outgoing_limit` of its own, `incoming_limit` pointing at
-    it) and its latest reports (from the page index): a much-named entity costs the same."""
+             outgoing_limit: int = OUTGOING_SHOWN, pages: PageIndex | None = None,
+             base: str | None = None) -> Description:
+    """The entity's statements (up to `outgoing_limit` of its own, from its identity and its latest
+    reports' graphs; `incoming_limit` pointing at it) and its latest reports (from the page
+    index): a much-named entity costs the same."""
     node = str(NamedNode(iri))
+    total = read.count_reports(pages, iri) if pages is not None else 0
+    latest = read.reports_of(pages, iri, limit=REPORTS_SHOWN) if total else []
+    # An entity named by many reports: its statements in its identity graph and in the graphs of
+    # the reports shown (one key lookup each), not a scan past every report's dct:isReferencedBy.
+    graphs = (f"VALUES ?g {{ {entities_graph(base)} {' '.join(str(NamedNode(r.iri)) for r in latest)} }}"
+              if latest and base else "")
     out_rows = store.select(PREFIXES + f"""
 SELECT ?p ?o (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
-  {{ SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} FILTER(?p != dct:isReferencedBy) }} LIMIT {int(outgoing_limit)} }}
+  {{ SELECT ?p ?o ?g WHERE {{ {graphs} GRAPH ?g {{ {node} ?p ?o }} FILTER(?p != dct:isReferencedBy) }}
+     LIMIT {int(outgoing_limit)} }}
 }} GROUP BY ?p ?o""")
     in_rows = store.select(PREFIXES + f"""
 SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
@@ -186,9 +195,8 @@ SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
     label = next((s.value.value for s in outgoing
                   if s.predicate == "http://www.w3.org/2004/02/skos/core#prefLabel"
                   and isinstance(s.value, Literal) and s.value.language in (lang, "pl", None)), None)
-    total = read.count_reports(pages, iri) if pages is not None else 0
     if total:
-        reports = [Row(r.iri, r.title, r.issued) for r in read.reports_of(pages, iri, limit=REPORTS_SHOWN)]
+        reports = [Row(r.iri, r.title, r.issued) for r in latest]
     else:  # not named by reports (a report itself, a vocabulary term): the graphs its statements are in
         reports = report_rows(store, sorted({g for s in outgoing + incoming for g in s.reports})[:REPORTS_SHOWN])
         total = len(reports)
