@@ -99,7 +99,7 @@ def cursor(pages: PageIndex, iri: str) -> tuple[str, str] | None:
 
 
 def search(pages: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") -> list[Row]:
-    """Entities whose name holds every word of `text`, case and diacritics aside, shortest first."""
+    """Entities with a word of their name starting with each word of `text` (service.pageindex.read.search)."""
     return [Row(r.iri, r.label, TYPE_OF_KIND.get(r.kind, "")) for r in read.search(pages, text, limit=limit, lang=lang)]
 
 
