@@ -7,13 +7,12 @@ index is built from a store.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from service.mapping.slug import fold
 from service.mapping.vocab import CV, DCT, FOAF, KG, ORG, PERSON, RDF, SCHEMA, SKOS, THEME_SCHEME
 
 #: rdf:type → kind (the IRI segment of the entity's page); a venue is a Location that is also a
@@ -35,16 +34,6 @@ LINK_FACETS = {
     SCHEMA.organizer.value: "organiser",
     KG.patron.value: "patron",
 }
-
-_FOLD = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "ø": "o", "đ": "d"})
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def fold(text: str) -> str:
-    """Lower case ASCII words separated by single spaces: "Ośrodek Pomocy" → "osrodek pomocy"."""
-    folded = unicodedata.normalize("NFKD", text.translate(_FOLD).lower())
-    return " ".join(_NON_WORD.sub(" ", "".join(c for c in folded if not unicodedata.combining(c))).split())
-
 
 @dataclass
 class Identity:
