@@ -21,14 +21,14 @@ def index(store_location, index_path, rebuild, check):
     `kg ingest` and `kg serve` keep it in step by themselves; run this after writing to a remote
     store from elsewhere, or to time a rebuild.
     """
-    from service.pageindex import pages_for
+    from service.pageindex.keeper import keeper_for
 
     config = settings(store_location, INDEX=index_path)
     store = open_configured_store(config)
     try:
         started = time.perf_counter()
-        pages = pages_for(store, config.get("INDEX"), sync=not rebuild)
-        keeper = store._page_keeper
+        keeper = keeper_for(store, config.get("INDEX"), sync=not rebuild)
+        pages = keeper.index
         if rebuild:
             keeper.rebuild()
         elapsed = time.perf_counter() - started

@@ -149,23 +149,14 @@ class PageIndex:
 
     @staticmethod
     def _known_reports(conn, reports: list[str]) -> set[str]:
-        known = set()
-        for i in range(0, len(reports), 500):
-            chunk = reports[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            known.update(r for (r,) in conn.execute(f"SELECT iri FROM report WHERE iri IN ({marks})", chunk))
-        return known
+        return {r for (r,) in rows_in(conn, "SELECT iri FROM report WHERE iri IN ({})", reports)}
 
     @staticmethod
     def _upsert_identities(conn, identities: Iterable[Identity]) -> None:
         identities = list(identities)
         if not identities:
             return
-        old = {}
-        for i in range(0, len(identities), 500):
-            chunk = [x.iri for x in identities[i:i + 500]]
-            marks = ",".join("?" * len(chunk))
-            old.update(conn.execute(f"SELECT iri, label FROM entity WHERE iri IN ({marks})", chunk))
+        old = dict(rows_in(conn, "SELECT iri, label FROM entity WHERE iri IN ({})", [x.iri for x in identities]))
         conn.executemany(
             """INSERT INTO entity (iri, kind, label, label_en, sort_key, post_in) VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT (iri) DO UPDATE SET kind = excluded.kind, label = excluded.label,
@@ -199,7 +190,7 @@ class PageIndex:
             conn.execute("DELETE FROM report WHERE iri = ?", (report,))
             _forget_entity(conn, report)
         mentioned = list({e for rows in added for e in rows.mentions})
-        named_events = {e for (e,) in _in(conn, "SELECT iri FROM entity WHERE kind = 'event' AND iri IN ({})", mentioned)}
+        named_events = {e for (e,) in rows_in(conn, "SELECT iri FROM entity WHERE kind = 'event' AND iri IN ({})", mentioned)}
         for rows in added:
             _insert_report(conn, rows, named_events, events)
         conn.executemany("UPDATE entity SET reports = reports + ? WHERE iri = ?", [(n, e) for e, n in delta.items() if n])
@@ -241,7 +232,7 @@ def _insert_report(conn, rows: ReportRows, named_events: set[str], events: set[s
     conn.executemany("INSERT OR IGNORE INTO event_link VALUES (?, ?, ?, ?)",
                      [(e, facet, value, report) for e, facet, value in rows.event_links])
     starts = rows.starts()
-    bodies = dict(_in(conn, "SELECT iri, post_in FROM entity WHERE post_in IS NOT NULL AND iri IN ({})",
+    bodies = dict(rows_in(conn, "SELECT iri, post_in FROM entity WHERE post_in IS NOT NULL AND iri IN ({})",
                       list({who for who, _, _, via in rows.participations if not via})))
     conn.executemany("INSERT OR IGNORE INTO participation VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [(who, group_of(role), starts.get(event, ""), event, role, via, report)
@@ -317,7 +308,7 @@ GROUP BY facet, value
 ON CONFLICT (facet, value) DO UPDATE SET n = n + excluded.n""")
 
 
-def _in(conn, sql: str, values: list, chunk: int = 500):
+def rows_in(conn, sql: str, values: list, chunk: int = 500):
     """Rows of `sql` (with one `IN ({})`) over `values`, a chunk at a time."""
     for i in range(0, len(values), chunk):
         part = values[i:i + chunk]

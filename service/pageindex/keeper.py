@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pyoxigraph import NamedNode, RdfFormat, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from service.mapping import is_entities_graph
 from service.mapping.vocab import KG, THEME_SCHEME
@@ -56,6 +56,11 @@ def default_path(location: str) -> str:
 def pages_for(store: Store, path: str | None = None, *, sync: bool = True) -> PageIndex:
     """The store's page index: opened (and brought up to date, unless `sync` is false) on first
     use, then kept in step by watching the store's writes."""
+    return keeper_for(store, path, sync=sync).index
+
+
+def keeper_for(store: Store, path: str | None = None, *, sync: bool = True) -> "Keeper":
+    """The keeper of the store's page index (see pages_for)."""
     keeper = getattr(store, "_page_keeper", None)
     if keeper is None:
         with _opening:
@@ -67,7 +72,7 @@ def pages_for(store: Store, path: str | None = None, *, sync: bool = True) -> Pa
                 store.watch(keeper)
                 store._page_keeper = keeper
     keeper.check()
-    return keeper.index
+    return keeper
 
 
 def is_report_graph(graph: str) -> bool:
@@ -238,7 +243,7 @@ class Keeper:
         buffer = io.BytesIO()
         self.store.dump(buffer, RdfFormat.N_QUADS, graph=graph)
         node = NamedNode(graph)
-        return [q if q.graph_name == node else type(q)(q.subject, q.predicate, q.object, node)
+        return [q if q.graph_name == node else Quad(q.subject, q.predicate, q.object, node)
                 for q in parse(buffer.getvalue(), format=RdfFormat.N_QUADS)]
 
     def _entities_graph(self) -> str | None:
@@ -252,12 +257,10 @@ class Keeper:
         for i in range(0, len(iris), 300):
             values = " ".join(str(NamedNode(x)) for x in iris[i:i + 300])
             rows = self.store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }}")
-            from pyoxigraph import Quad
             out.update(identities(Quad(r["s"], r["p"], r["o"], NamedNode(graph)) for r in rows))
         return out
 
     def _themes(self) -> dict:
-        from pyoxigraph import Quad
         rows = self.store.select(f"""SELECT ?s ?p ?o WHERE {{ ?s <http://www.w3.org/2004/02/skos/core#inScheme> <{THEME_SCHEME}> ;
           ?p ?o . FILTER(?p IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, <http://www.w3.org/2004/02/skos/core#prefLabel>,
           <http://www.w3.org/2004/02/skos/core#inScheme>)) }}""")

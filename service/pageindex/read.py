@@ -9,7 +9,7 @@ import heapq
 from dataclasses import dataclass
 
 from service.pageindex.derive import fold
-from service.pageindex.index import GROUPS, PageIndex
+from service.pageindex.index import GROUPS, PageIndex, rows_in
 
 #: Index entries of a query word counted to pick the rarest (beyond this, all are "many").
 SEARCH_EXAMINE = 5_000
@@ -50,13 +50,15 @@ def entities(index: PageIndex, kind: str, *, limit: int, after: tuple[str, str] 
 
 
 def labels(index: PageIndex, iris, lang: str = "pl") -> dict[str, str]:
-    out, iris = {}, list(dict.fromkeys(iris))
-    conn = index.connection()
-    for i in range(0, len(iris), 500):
-        part = iris[i:i + 500]
-        rows = conn.execute(f"SELECT iri, label, label_en FROM entity WHERE iri IN ({','.join('?' * len(part))})", part)
-        out.update((iri, _label(label, en, lang)) for iri, label, en in rows)
-    return out
+    rows = rows_in(index.connection(), "SELECT iri, label, label_en FROM entity WHERE iri IN ({})",
+                   list(dict.fromkeys(iris)))
+    return {iri: _label(label, en, lang) for iri, label, en in rows}
+
+
+def cursor(index: PageIndex, iri: str) -> tuple[str, str] | None:
+    """The (sort key, IRI) a list page ending with `iri` continues after."""
+    row = index.connection().execute("SELECT sort_key, iri FROM entity WHERE iri = ?", (iri,)).fetchone()
+    return tuple(row) if row else None
 
 
 def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") -> list[Entry]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from service.web import get_pages
+from service.pageindex import read
 from service.web import graphdata
 from service.web.labels import current_language
 
@@ -48,7 +49,7 @@ def entity_list(kind: str):
     page = _page()
     pages = get_pages()
     # `after` (the previous page's last entity) pages by key; `page` alone by offset
-    after = graphdata.cursor(pages, request.args["after"]) if request.args.get("after") else None
+    after = read.cursor(pages, request.args["after"]) if request.args.get("after") else None
     rows = graphdata.entities(pages, graphdata.KINDS[kind], limit=size + 1, after=after,
                               offset=(page - 1) * size, lang=current_language())
     return render_template("list.html", kind=graphdata.KINDS[kind], rows=rows[:size], page=page,

@@ -92,12 +92,6 @@ def entities(pages: PageIndex, kind: Kind, *, limit: int, offset: int = 0, after
     return [Row(r.iri, r.label, str(r.reports)) for r in rows]
 
 
-def cursor(pages: PageIndex, iri: str) -> tuple[str, str] | None:
-    """The (sort key, IRI) a list page ending with `iri` continues after."""
-    row = pages.connection().execute("SELECT sort_key, iri FROM entity WHERE iri = ?", (iri,)).fetchone()
-    return tuple(row) if row else None
-
-
 def search(pages: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") -> list[Row]:
     """Entities with a word of their name starting with each word of `text` (service.pageindex.read.search)."""
     return [Row(r.iri, r.label, TYPE_OF_KIND.get(r.kind, "")) for r in read.search(pages, text, limit=limit, lang=lang)]
