@@ -97,7 +97,7 @@ class PageIndex:
 
     @staticmethod
     def _load_regions(conn) -> None:
-        from service.web.gazetteer import localities
+        from service.gazetteer import localities
         conn.execute("BEGIN")
         conn.execute("DELETE FROM place_region")
         conn.executemany("INSERT INTO place_region VALUES (?, ?)",

@@ -13,7 +13,8 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from service.web import get_pages, get_store
 from service.web import graphdata
-from service.web.gazetteer import POLAND_OUTLINE, voivodeships
+from service.gazetteer import voivodeships
+from service.web.gazetteer import POLAND_OUTLINE
 from service.web.labels import LANGUAGES, current_language
 
 bp = Blueprint("events", __name__)

@@ -284,7 +284,7 @@ def facet_counts(pages: PageIndex, filters: Filters, base: str, *, lang: str = "
                  limit: int = 60) -> dict[str, list[FacetValue]]:
     """For each facet, its values with the number of matching events, counted under every
     other chosen filter (so choosing a value shows what combining it would give)."""
-    from service.web.gazetteer import voivodeships
+    from service.gazetteer import voivodeships
     chosen_values = filter_values(filters, base)
     out: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
@@ -332,7 +332,7 @@ class PlacePoint:
 def event_places(pages: PageIndex, store: Store, filters: Filters, base: str, *, lang: str = "pl") -> list[PlacePoint]:
     """Localities of the matching events, with counts and coordinates (the gazetteer's, else
     the graph's)."""
-    from service.web.gazetteer import localities
+    from service.gazetteer import localities
     found = read.facet_values(pages, "place", filter_values(filters, base), limit=None)
     names = read.labels(pages, [v for v, _ in found], lang)
     gaz = localities()
