@@ -1,6 +1,6 @@
 """Property-based: extraction never raises on arbitrary text (beyond ExtractionError), and the
 endpoint answers arbitrary query strings, parameters, content types and Accept headers with
-200 or a 4xx, never a 5xx."""
+200 or a 4xx, never a 5xx; folding names character by character is folding them whole."""
 from __future__ import annotations
 
 import pytest
@@ -64,3 +64,23 @@ def test_extraction_never_raises_on_arbitrary_text(text):
         extract_text(text)
     except ExtractionError:
         pass
+
+
+def _fold_whole_string(text: str) -> str:
+    """fold as defined on the whole string (NFKD of the lower-cased text, combining marks dropped)."""
+    import re
+    import unicodedata
+
+    from service.mapping.slug import _FOLD
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD).lower())
+    kept = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", kept).split())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.one_of(st.text(max_size=40),
+                      st.text(alphabet="aąćęłńóśźżAĄĆĘŁŃÓŚŹŻΣσİßÆæ „”-.,1 \u0301\u0328", max_size=40)))
+def test_fold_per_character_is_fold_of_the_whole_string(text):
+    """slug.fold folds character by character from a table: the same words as the whole string."""
+    from service.mapping.slug import fold
+    assert fold(text) == _fold_whole_string(text)

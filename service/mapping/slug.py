@@ -9,10 +9,27 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 MAX_LENGTH = 120
 
 
+class _Folded(dict):
+    """Code point → the character folded: special letters (_FOLD), lower case, decomposed (NFKD)
+    without its combining marks; filled as characters are met. Per character is the same as per
+    string for what fold keeps (a-z, 0-9): NFKD only reorders combining marks, which are all
+    dropped, and the one context-dependent lower case (final sigma) is not ASCII either way."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) > 50_000:  # any text may reach fold (search words): keep this small
+            self.clear()
+        decomposed = unicodedata.normalize("NFKD", chr(code).translate(_FOLD).lower())
+        value = self[code] = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return value
+
+
+_FOLDED = _Folded()
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: "Ośrodek „Pomocy”" → "osrodek pomocy"."""
-    folded = unicodedata.normalize("NFKD", text.translate(_FOLD).lower())
-    return " ".join(_NON_WORD.sub(" ", "".join(c for c in folded if not unicodedata.combining(c))).split())
+    folded = text.lower() if text.isascii() else text.translate(_FOLDED)
+    return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
 @lru_cache(maxsize=1 << 16)  # names recur across reports: fold each once

@@ -12,7 +12,9 @@ class Namespace:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)  # the next `NS.name` is a plain attribute, without this call
+        return term
 
     def __getitem__(self, name: str) -> NamedNode:
         term = self._terms.get(name)
