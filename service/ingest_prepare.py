@@ -1,11 +1,14 @@
-"""Preparing reports for loading (read or extract, map, validate, stamp), a chunk at a time, in this
-process or in a worker process.
+"""Preparing reports for loading (read or extract, map, validate, stamp, and derive what the
+page index keeps), a chunk at a time, in this process or in a worker process.
 
-Preparing is Python through and through (the mapping, the fast SHACL check) and so holds the GIL,
-while loading and the page index mostly do not: with a second core, a worker process prepares
-chunk k+1 while this process loads chunk k. The worker sends each report's quads as N-Quads
-(pyoxigraph terms do not pickle), parsed back here. Outcomes come back in source order; a report
-that fails (unreadable, unmappable, invalid) has its error in its outcome, as one by one.
+Preparing is Python through and through (the mapping, the fast SHACL check, the index rows) and
+so holds the GIL, while loading and the page index's writes mostly do not: with a second core, a
+worker process prepares chunk k+1 while this process loads chunk k. Whatever prepares a report
+hands over a `Prepared`: its graph as N-Quads bytes, its identity statements as N-Quads blocks by
+entity, and its page-index rows, so that the loading process only writes (the store bulk-loads
+the bytes as they are; no term is parsed or built again there). Outcomes come back in source
+order; a report that fails (unreadable, unmappable, invalid) has its error in its outcome, as
+one by one.
 """
 from __future__ import annotations
 
@@ -14,13 +17,15 @@ import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Iterable, Iterator
 
-from pyoxigraph import RdfFormat, parse, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
 
 from service.ingest import Outcome, Source, ingest_stamp, prepare_source, violations_error
+from service.pageindex.derive import ReportRows, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +37,48 @@ AHEAD = 4
 WORKER_THRESHOLD = 1_000
 
 
-def prepare_chunk(sources: list[Source], base: str, validate: bool) -> list[tuple[Outcome, list]]:
-    """Each source's outcome and quads (stamped), validated as a batch (a report failing keeps
-    pySHACL's message in its outcome and has no quads)."""
+@dataclass
+class Prepared:
+    """One report ready to load (when its outcome is ok).
+
+    `nquads`: the report graph's own quads, the ingest stamp included; `identity`: its quads in
+    other graphs (the entities graph), one N-Quads block per subject (keyed by the subject as
+    N-Quads writes it), so that a batch of reports naming the same entity loads its block once; `rows`: what the page index keeps of the report.
+    """
+    outcome: Outcome
+    nquads: bytes = b""
+    identity: dict[str, bytes] = field(default_factory=dict)
+    rows: ReportRows | None = None
+
+    def quads(self) -> list:
+        """All its quads as pyoxigraph terms (parsed back: for tests and the slow paths)."""
+        return list(parse(self.nquads + b"".join(self.identity.values()), format=RdfFormat.N_QUADS))
+
+
+def _ready(outcome: Outcome, quads: list) -> Prepared:
+    """A mapped, valid report's quads → its Prepared (stamped, split, serialised, its rows derived)."""
+    node = NamedNode(outcome.graph)
+    own, elsewhere = [], []
+    for q in quads:
+        graph = q.graph_name
+        if graph == node:
+            own.append(q)
+        elif isinstance(graph, NamedNode):
+            elsewhere.append(q)
+        else:  # the default graph: the report's
+            own.append(Quad(q.subject, q.predicate, q.object, node))
+    own.append(ingest_stamp(outcome.graph))
+    blocks: dict[bytes, list[bytes]] = {}
+    for line in serialize(elsewhere, format=RdfFormat.N_QUADS).splitlines(keepends=True):
+        blocks.setdefault(line[:line.index(b" ")], []).append(line)  # by subject, as N-Quads writes it
+    return Prepared(outcome, serialize(own, format=RdfFormat.N_QUADS),
+                    {subject.decode(): b"".join(lines) for subject, lines in blocks.items()},
+                    report_rows(outcome.graph, own))
+
+
+def prepare_chunk(sources: list[Source], base: str, validate: bool) -> list[Prepared]:
+    """Each source's Prepared, the chunk validated as a batch (a report failing keeps pySHACL's
+    message in its outcome and has no quads)."""
     prepared = [prepare_source(s, base=base, validate=False, stamp=False) for s in sources]
     if validate:
         from service.validate_fast import validate_batch
@@ -47,7 +91,7 @@ def prepare_chunk(sources: list[Source], base: str, validate: bool) -> list[tupl
                 batch = {}
             batch[outcome.graph] = (i, quads)
         _judge(prepared, batch, validate_batch)
-    return [(outcome, [*quads, ingest_stamp(outcome.graph)] if outcome.ok else []) for outcome, quads in prepared]
+    return [_ready(outcome, quads) if outcome.ok else Prepared(outcome) for outcome, quads in prepared]
 
 
 def _judge(prepared: list, batch: dict, validate_batch) -> None:
@@ -63,12 +107,6 @@ def _judge(prepared: list, batch: dict, validate_batch) -> None:
             prepared[i] = (outcome, [])
 
 
-def _prepare_chunk_as_nquads(sources: list[Source], base: str, validate: bool) -> list[tuple[Outcome, bytes]]:
-    """prepare_chunk in a worker process: quads as N-Quads bytes."""
-    return [(outcome, serialize(quads, format=RdfFormat.N_QUADS) if quads else b"")
-            for outcome, quads in prepare_chunk(sources, base, validate)]
-
-
 def _chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
     iterator = iter(sources)
     while chunk := list(islice(iterator, size)):
@@ -81,9 +119,9 @@ def worker_count(sources: int) -> int:
 
 
 def prepared(sources: Iterable[Source], *, base: str, validate: bool = True,
-             workers: int = 0, chunk: int = CHUNK) -> Iterator[tuple[Outcome, list]]:
-    """(outcome, stamped quads) of each source, in order, prepared `chunk` reports at a time by
-    `workers` worker processes (0: in this process)."""
+             workers: int = 0, chunk: int = CHUNK) -> Iterator[Prepared]:
+    """Each source's Prepared, in order, made `chunk` reports at a time by `workers` worker
+    processes (0: in this process)."""
     chunks = _chunks(sources, chunk)
     if workers > 0:
         try:
@@ -108,7 +146,7 @@ def _from_workers(chunks: Iterator[list[Source]], base: str, validate: bool, wor
 
         def submit(count: int) -> None:
             for chunk in islice(chunks, count):
-                running.append((chunk, pool.submit(_prepare_chunk_as_nquads, chunk, base, validate)))
+                running.append((chunk, pool.submit(prepare_chunk, chunk, base, validate)))
 
         submit(AHEAD * workers)
         while running:
@@ -119,5 +157,4 @@ def _from_workers(chunks: Iterator[list[Source]], base: str, validate: bool, wor
                 raise _WorkersStopped(error, [c for c, _ in running]) from error
             running.popleft()
             submit(1)
-            for outcome, data in results:
-                yield outcome, list(parse(data, format=RdfFormat.N_QUADS)) if data else []
+            yield from results

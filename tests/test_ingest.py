@@ -200,3 +200,55 @@ def test_prune_removes_only_entities_no_report_references(store, tmp_path):
                 if q.graph_name == entities}
     stored = {(q.subject, q.predicate, q.object) for q in store.oxigraph.quads_for_pattern(None, None, None, entities)}
     assert stored == expected
+
+
+def dataset(store) -> set[str]:
+    """Every quad but the ingest stamps (they carry the time of loading)."""
+    return {str(q) for q in store.oxigraph.quads_for_pattern(None, None, None, None)
+            if q.predicate.value != "https://w3id.org/konferencje-kg/def#ingested"}
+
+
+def test_batches_store_what_reports_one_by_one_store(store, tmp_path):
+    """Loaded in batches of N-Quads bytes, each identity block once per batch and once per ingest,
+    the store holds exactly what loading each report by itself gives."""
+    from service.ingest import ingest_source
+    from service.ingest_batch import ingest_batched
+    outcomes = ingest_batched(store, find_sources([DEMO_RECORDS]), base=BASE, batch_quads=700)
+    assert all(o.ok for o in outcomes)
+    one_by_one = open_store(str(tmp_path / "one-by-one"))
+    for source in find_sources([DEMO_RECORDS]):
+        assert ingest_source(one_by_one, source, base=BASE).ok
+    assert dataset(store) == dataset(one_by_one)
+    one_by_one.close()
+
+
+class FirstLoadFails(type(open_store(":memory:"))):
+    """An embedded store whose first batch load fails as a full disk would."""
+    failed = False
+
+    def load_nquads(self, graphs, shared=b"", *, derived=None):
+        if not self.failed:
+            self.failed = True
+            raise OSError("No space left on device")
+        super().load_nquads(graphs, shared, derived=derived)
+
+
+def test_a_failed_batch_leaves_later_reports_their_entities_names(tmp_path):
+    """Reports of a batch that failed are named; later reports naming the same entities still
+    have those entities' types and names in the store (the failed batch's blocks go again)."""
+    from service.ingest_batch import ingest_batched
+    records = tmp_path / "records"
+    records.mkdir()
+    for copy in ("a", "b"):  # the second copy names every entity of the first
+        for path in sorted(DEMO_RECORDS.glob("*.json"))[:6]:
+            shutil.copy(path, records / f"{copy}-{path.name}")
+    store = FirstLoadFails(tmp_path / "store")
+    outcomes = ingest_batched(store, find_sources([records]), base=BASE, batch_quads=400)
+    failed = [o for o in outcomes if not o.ok]
+    assert failed and all("not loaded: No space left on device" in o.error for o in failed)
+    assert len(failed) < len(outcomes)
+    untyped = store.select(f"""SELECT DISTINCT ?e WHERE {{
+        ?e <http://purl.org/dc/terms/isReferencedBy> ?report
+        FILTER NOT EXISTS {{ GRAPH <{entities_graph(BASE).value}> {{ ?e a ?type }} }} }}""")
+    assert untyped == []
+    store.close()

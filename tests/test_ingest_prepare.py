@@ -7,6 +7,7 @@ import multiprocessing
 import shutil
 
 import pytest
+from pyoxigraph import RdfFormat, parse
 
 from service.ingest import find_sources
 from service.ingest_prepare import prepared
@@ -35,21 +36,37 @@ def sources(tmp_path_factory):
 def test_a_worker_prepares_what_this_process_prepares(sources):
     here = list(prepared(sources, base=BASE, workers=0, chunk=7))
     there = list(prepared(sources, base=BASE, workers=1, chunk=7))
-    assert [o.source.name for o, _ in there] == [s.name for s in sources]
-    assert [(o.graph, o.error) for o, _ in there] == [(o.graph, o.error) for o, _ in here]
-    assert [without_stamps(q) for _, q in there] == [without_stamps(q) for _, q in here]
-    failed = [o for o, _ in there if not o.ok]
+    assert [p.outcome.source.name for p in there] == [s.name for s in sources]
+    assert [(p.outcome.graph, p.outcome.error) for p in there] == [(p.outcome.graph, p.outcome.error) for p in here]
+    assert [without_stamps(p.quads()) for p in there] == [without_stamps(p.quads()) for p in here]
+    assert [p.rows and p.rows.participations for p in there] == [p.rows and p.rows.participations for p in here]
+    failed = [p.outcome for p in there if not p.outcome.ok]
     assert len(failed) == 3 and all("eventNumber" in o.error for o in failed)
-    assert all(any(q.predicate.value == KG_INGESTED for q in quads) for o, quads in there if o.ok)
+    assert all(any(q.predicate.value == KG_INGESTED for q in p.quads()) for p in there if p.outcome.ok)
+
+
+def test_prepared_reports_hold_what_the_mapping_gives(sources):
+    """The bytes a report is loaded from are its mapped quads and its stamp, each in its graph:
+    the report's own in its graph, identity statements by entity in the entities graph."""
+    from service.ingest import prepare_source
+    for report in prepared(sources[:4], base=BASE, workers=0):
+        _, mapped = prepare_source(report.outcome.source, base=BASE, validate=False)
+        assert without_stamps(report.quads()) == without_stamps(mapped)
+        own = {q.graph_name.value for q in parse(report.nquads, format=RdfFormat.N_QUADS)}
+        assert own == {report.outcome.graph}
+        for subject, block in report.identity.items():
+            quads = list(parse(block, format=RdfFormat.N_QUADS))
+            assert {str(q.subject) for q in quads} == {subject}
+            assert {q.graph_name.value for q in quads} == {BASE + "/graph/entities"}
 
 
 def test_a_worker_killed_midway_loses_no_report(sources, caplog):
     outcomes = []
-    for outcome, quads in prepared(sources, base=BASE, workers=1, chunk=4):
-        outcomes.append((outcome, quads))
+    for report in prepared(sources, base=BASE, workers=1, chunk=4):
+        outcomes.append(report.outcome)
         if len(outcomes) == 1:
             for child in multiprocessing.active_children():
                 child.kill()
-    assert [o.source.name for o, _ in outcomes] == [s.name for s in sources]
-    assert sum(1 for o, _ in outcomes if o.ok) == len(sources) - 3
+    assert [o.source.name for o in outcomes] == [s.name for s in sources]
+    assert sum(1 for o in outcomes if o.ok) == len(sources) - 3
     assert "preparing the rest in this process" in caplog.text  # the kill did land

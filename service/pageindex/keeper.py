@@ -75,6 +75,11 @@ def keeper_for(store: Store, path: str | None = None, *, sync: bool = True) -> "
     return keeper
 
 
+def _is_identity_graph(graph: str) -> bool:
+    """Graphs whose statements say who entities are (the entities graph, the theme scheme)."""
+    return is_entities_graph(graph) or graph == THEME_SCHEME
+
+
 def is_report_graph(graph: str) -> bool:
     return REPORT_SEGMENT in graph
 
@@ -102,10 +107,18 @@ class Keeper:
     def loaded(self, graphs: dict) -> None:
         """Index what was loaded: a big load (an ingest batch) on the indexer thread, so the store
         loads the next batch meanwhile; a small one at once."""
-        if len(graphs) >= BACKGROUND_GRAPHS:
-            self._indexer().put(graphs)
+        self._index(len(graphs), self._apply_loaded, graphs)
+
+    def loaded_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict) -> None:
+        """The same for a load of N-Quads bytes: rows the loader derived are taken as they are,
+        only the identity quads (few, once an ingest has seen its entities) are parsed."""
+        self._index(len(graphs), self._apply_nquads, graphs, shared, derived)
+
+    def _index(self, graphs: int, apply, *args) -> None:
+        if graphs >= BACKGROUND_GRAPHS:
+            self._indexer().put((apply, args))
         else:
-            self._apply_loaded(graphs)
+            apply(*args)
 
     def _apply_loaded(self, graphs: dict) -> None:
         own: dict[str, list] = {}
@@ -115,12 +128,28 @@ class Keeper:
             for q in quads:
                 name = q.graph_name
                 where = name.value if isinstance(name, NamedNode) else graph
-                if is_entities_graph(where) or where == THEME_SCHEME:
+                if _is_identity_graph(where):
                     identity.append(q)
                 elif report and where == graph:
                     own.setdefault(graph, []).append(q)
+        self._apply([report_rows(g, qs) for g, qs in own.items()], identity)
+
+    def _apply_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict) -> None:
+        reports = []
+        for graph, data in graphs.items():
+            if is_report_graph(graph):
+                rows = derived.get(graph)
+                if rows is None:
+                    node = NamedNode(graph)
+                    rows = report_rows(graph, [q for q in parse(data, format=RdfFormat.N_QUADS)
+                                               if q.graph_name == node])
+                reports.append(rows)
+        identity = [q for q in parse(shared, format=RdfFormat.N_QUADS)
+                    if isinstance(q.graph_name, NamedNode) and _is_identity_graph(q.graph_name.value)]
+        self._apply(reports, identity)
+
+    def _apply(self, reports: list, identity: list) -> None:
         idents = self._new_identities(identity)
-        reports = [report_rows(g, qs) for g, qs in own.items()]
         if reports or idents:
             self.index.apply(reports, idents)
             self._written.update(idents)  # only once they are in
@@ -140,11 +169,11 @@ class Keeper:
 
     def _index_queued(self) -> None:
         while True:
-            graphs = self._queue.get()
+            apply, args = self._queue.get()
             try:
-                self._apply_loaded(graphs)
+                apply(*args)
             except Exception:  # the store has the reports; the next sync brings them in
-                log.exception("page index: a batch of %d graphs was not indexed", len(graphs))
+                log.exception("page index: a batch of %d graphs was not indexed", len(args[0]))
             finally:
                 self._queue.task_done()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import BinaryIO, Iterable
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, parse
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -35,7 +35,8 @@ class Store(ABC):
 
     def watch(self, watcher) -> None:
         """After each write, call `watcher.loaded({graph: quads})` (graphs replaced with these
-        quads), `watcher.deleted(graph)`, or `watcher.updated()` (a SPARQL update: anything may
+        quads), `watcher.loaded_nquads(graphs, shared, derived)` (the same, as `load_nquads` was
+        given them), `watcher.deleted(graph)`, or `watcher.updated()` (a SPARQL update: anything may
         have changed); `watcher.closed()` when the store closes. Derived data (the page index)
         keeps in step this way."""
         self._watchers = (*self._watchers, watcher)
@@ -66,6 +67,21 @@ class Store(ABC):
         """
         for graph, quads in graphs.items():
             self.replace_graph(graph, quads)
+
+    def load_nquads(self, graphs: dict[str, bytes], shared: bytes = b"", *,
+                    derived: dict | None = None) -> None:
+        """`replace_graphs` with each graph's quads given as N-Quads bytes (all in that graph),
+        and `shared`, N-Quads in other named graphs (identity statements), added with them.
+        `derived`: graph → what the caller already derived from it (the page index's rows),
+        handed to the watchers so that they need not parse the graphs again.
+
+        Here the bytes are parsed and given to `replace_graphs` (the shared quads with the first
+        graph); the embedded store bulk-loads them as they are.
+        """
+        quads = {graph: list(parse(data, format=RdfFormat.N_QUADS)) for graph, data in graphs.items()}
+        if shared and quads:
+            quads[next(iter(quads))] += parse(shared, format=RdfFormat.N_QUADS)
+        self.replace_graphs(quads)
 
     @abstractmethod
     def delete_graph(self, graph: str) -> None:
