@@ -9,14 +9,13 @@ through `Store.load_nquads`; a loader thread writes batch k while batch k+1 is p
 reports that name the same graph never share a batch, so the last one wins as it would one by one.
 
 Identity statements recur: an entity named in a thousand reports comes with the same block of
-type and name quads each time. A batch carries each block once, and none that an earlier batch
-of this ingest loaded (a block whose batch failed to load is sent again with the next batch
-that names its entity).
+type and name quads each time. The preparing worker hands each block over once per ingest (later
+reports name it by digest, service.ingest_prepare), and a batch loads each block once. A block
+whose batch failed to load is kept here and loaded with the next batch that names it.
 """
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
-from hashlib import blake2b
 from typing import Iterable
 
 from service.ingest import Outcome, Source
@@ -29,41 +28,33 @@ BATCH_QUADS = 400_000
 #: The first batch's size; each next batch is twice the last, up to BATCH_QUADS, so the first
 #: reports are in the store (and readable) at once, and big corpora still load in big batches.
 FIRST_BATCH_QUADS = 1_000
-#: Identity blocks remembered as loaded; past this many the memory starts again (blocks are
-#: then loaded again once: harmless, a quad added twice is one quad).
-KNOWN_BLOCKS = 4_000_000
 
 
-class _IdentityBlocks:
-    """The identity blocks this ingest has loaded, by digest (16 bytes each, not the blocks)."""
-
-    def __init__(self):
-        self.loaded: set[bytes] = set()
-
-    def new_in(self, batch: Iterable[Prepared]) -> dict[bytes, bytes]:
-        """The blocks of `batch` not loaded yet, once each, by digest."""
-        if len(self.loaded) > KNOWN_BLOCKS:
-            self.loaded.clear()
-        new: dict[bytes, bytes] = {}
-        for report in batch:
-            for block in report.identity.values():
-                key = blake2b(block, digest_size=16).digest()
-                if key not in self.loaded and key not in new:
-                    new[key] = block
-        return new
+def _blocks(batch: Iterable[Prepared], lost: dict[bytes, bytes]) -> dict[bytes, bytes]:
+    """The identity blocks a batch loads: those its reports carry, and those they name by digest
+    whose batch failed; once each."""
+    blocks: dict[bytes, bytes] = {}
+    for report in batch:
+        for digest, block in report.identity.items():
+            if block is None:
+                block = lost.get(digest)  # else loaded already, or in this batch
+            if block is not None:
+                blocks.setdefault(digest, block)
+    return blocks
 
 
-def _load(store: Store, batch: dict[str, Prepared], blocks: dict[bytes, bytes],
-          known: _IdentityBlocks) -> None:
-    known.loaded.update(blocks)
+def _load(store: Store, batch: dict[str, Prepared], blocks: dict[bytes, bytes], lost: dict[bytes, bytes]) -> None:
     try:
         store.load_nquads({graph: p.nquads for graph, p in batch.items()}, b"".join(blocks.values()),
                           derived={graph: p.rows for graph, p in batch.items() if p.rows is not None})
     except OSError as error:
-        known.loaded.difference_update(blocks)
+        lost.update(blocks)
         for report in batch.values():
             report.outcome.graph, report.outcome.quads = None, 0
             report.outcome.error = f"not loaded: {error or error.__class__.__name__}"
+    else:
+        for digest in blocks.keys() & lost.keys():
+            del lost[digest]
 
 
 def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, validate: bool = True,
@@ -74,15 +65,15 @@ def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, valida
     batch: dict[str, Prepared] = {}
     size = 0
     limit = min(FIRST_BATCH_QUADS, batch_quads)
-    known = _IdentityBlocks()
+    lost: dict[bytes, bytes] = {}  # identity blocks of batches that failed to load
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
         running: Future | None = None
 
         def flush() -> None:
             nonlocal running, batch, size, limit
             if running is not None:
-                running.result()  # before choosing blocks: a failed batch's blocks count as not loaded
-            running = loader.submit(_load, store, batch, known.new_in(batch.values()), known) if batch else None
+                running.result()  # before choosing blocks: a failed batch's blocks are lost
+            running = loader.submit(_load, store, batch, _blocks(batch.values(), lost), lost) if batch else None
             batch, size = {}, 0
             limit = min(limit * 2, batch_quads)
 

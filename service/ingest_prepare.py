@@ -18,6 +18,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Iterable, Iterator
@@ -41,18 +42,38 @@ WORKER_THRESHOLD = 1_000
 class Prepared:
     """One report ready to load (when its outcome is ok).
 
-    `nquads`: the report graph's own quads, the ingest stamp included; `identity`: its quads in
-    other graphs (the entities graph), one N-Quads block per subject (keyed by the subject as
-    N-Quads writes it), so that a batch of reports naming the same entity loads its block once; `rows`: what the page index keeps of the report.
+    `nquads`: the report graph's own quads, the ingest stamp included. `identity`: its quads in
+    other graphs (the entities graph), one N-Quads block per entity, by the block's digest, so
+    that a batch of reports naming the same entity loads its block once; a block this process
+    handed over before (in an earlier report of the same ingest) comes as None, its digest only.
+    `rows`: what the page index keeps of the report.
     """
     outcome: Outcome
     nquads: bytes = b""
-    identity: dict[str, bytes] = field(default_factory=dict)
+    identity: dict[bytes, bytes | None] = field(default_factory=dict)
     rows: ReportRows | None = None
 
     def quads(self) -> list:
-        """All its quads as pyoxigraph terms (parsed back: for tests and the slow paths)."""
-        return list(parse(self.nquads + b"".join(self.identity.values()), format=RdfFormat.N_QUADS))
+        """Its quads as pyoxigraph terms, the identity blocks it carries included (parsed back:
+        for tests and the slow paths)."""
+        data = self.nquads + b"".join(block for block in self.identity.values() if block)
+        return list(parse(data, format=RdfFormat.N_QUADS))
+
+
+def block_digest(block: bytes) -> bytes:
+    return blake2b(block, digest_size=16).digest()
+
+
+#: In a worker process: the digests of the identity blocks it has handed over (see `_start_worker`).
+_handed_over: set[bytes] | None = None
+#: Past this many digests the memory starts again (blocks are then handed over again once).
+HANDED_OVER_LIMIT = 4_000_000
+
+
+def _start_worker() -> None:
+    """A worker sends each identity block once per ingest (its process lives for one ingest)."""
+    global _handed_over
+    _handed_over = set()
 
 
 def _ready(outcome: Outcome, quads: list) -> Prepared:
@@ -68,12 +89,23 @@ def _ready(outcome: Outcome, quads: list) -> Prepared:
         else:  # the default graph: the report's
             own.append(Quad(q.subject, q.predicate, q.object, node))
     own.append(ingest_stamp(outcome.graph))
-    blocks: dict[bytes, list[bytes]] = {}
+    by_subject: dict[bytes, list[bytes]] = {}
     for line in serialize(elsewhere, format=RdfFormat.N_QUADS).splitlines(keepends=True):
-        blocks.setdefault(line[:line.index(b" ")], []).append(line)  # by subject, as N-Quads writes it
-    return Prepared(outcome, serialize(own, format=RdfFormat.N_QUADS),
-                    {subject.decode(): b"".join(lines) for subject, lines in blocks.items()},
-                    report_rows(outcome.graph, own))
+        by_subject.setdefault(line[:line.index(b" ")], []).append(line)  # the subject as written
+    identity: dict[bytes, bytes | None] = {}
+    for lines in by_subject.values():
+        block = b"".join(lines)
+        digest = block_digest(block)
+        if _handed_over is None:
+            identity[digest] = block
+        elif digest in _handed_over:
+            identity[digest] = None
+        else:
+            if len(_handed_over) > HANDED_OVER_LIMIT:
+                _handed_over.clear()
+            _handed_over.add(digest)
+            identity[digest] = block
+    return Prepared(outcome, serialize(own, format=RdfFormat.N_QUADS), identity, report_rows(outcome.graph, own))
 
 
 def prepare_chunk(sources: list[Source], base: str, validate: bool) -> list[Prepared]:
@@ -141,7 +173,7 @@ class _WorkersStopped(Exception):
 
 
 def _from_workers(chunks: Iterator[list[Source]], base: str, validate: bool, workers: int):
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker) as pool:
         running: deque = deque()
 
         def submit(count: int) -> None:

@@ -233,7 +233,8 @@ class FirstLoadFails(type(open_store(":memory:"))):
         super().load_nquads(graphs, shared, derived=derived)
 
 
-def test_a_failed_batch_leaves_later_reports_their_entities_names(tmp_path):
+@pytest.mark.parametrize("workers", [0, 1])  # 1: later reports name the blocks by digest only
+def test_a_failed_batch_leaves_later_reports_their_entities_names(tmp_path, workers):
     """Reports of a batch that failed are named; later reports naming the same entities still
     have those entities' types and names in the store (the failed batch's blocks go again)."""
     from service.ingest_batch import ingest_batched
@@ -243,7 +244,7 @@ def test_a_failed_batch_leaves_later_reports_their_entities_names(tmp_path):
         for path in sorted(DEMO_RECORDS.glob("*.json"))[:6]:
             shutil.copy(path, records / f"{copy}-{path.name}")
     store = FirstLoadFails(tmp_path / "store")
-    outcomes = ingest_batched(store, find_sources([records]), base=BASE, batch_quads=400)
+    outcomes = ingest_batched(store, find_sources([records]), base=BASE, batch_quads=400, workers=workers)
     failed = [o for o in outcomes if not o.ok]
     assert failed and all("not loaded: No space left on device" in o.error for o in failed)
     assert len(failed) < len(outcomes)

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 
 from service.ingest import find_sources
-from service.ingest_prepare import prepared
+from service.ingest_prepare import block_digest, prepared
 from support import BASE, DEMO_RECORDS
 
 KG_INGESTED = "https://w3id.org/konferencje-kg/def#ingested"
@@ -38,7 +38,8 @@ def test_a_worker_prepares_what_this_process_prepares(sources):
     there = list(prepared(sources, base=BASE, workers=1, chunk=7))
     assert [p.outcome.source.name for p in there] == [s.name for s in sources]
     assert [(p.outcome.graph, p.outcome.error) for p in there] == [(p.outcome.graph, p.outcome.error) for p in here]
-    assert [without_stamps(p.quads()) for p in there] == [without_stamps(p.quads()) for p in here]
+    assert [without_stamps(parse(p.nquads, format=RdfFormat.N_QUADS)) for p in there] == \
+        [without_stamps(parse(p.nquads, format=RdfFormat.N_QUADS)) for p in here]
     assert [p.rows and p.rows.participations for p in there] == [p.rows and p.rows.participations for p in here]
     failed = [p.outcome for p in there if not p.outcome.ok]
     assert len(failed) == 3 and all("eventNumber" in o.error for o in failed)
@@ -54,10 +55,25 @@ def test_prepared_reports_hold_what_the_mapping_gives(sources):
         assert without_stamps(report.quads()) == without_stamps(mapped)
         own = {q.graph_name.value for q in parse(report.nquads, format=RdfFormat.N_QUADS)}
         assert own == {report.outcome.graph}
-        for subject, block in report.identity.items():
+        for digest, block in report.identity.items():
             quads = list(parse(block, format=RdfFormat.N_QUADS))
-            assert {str(q.subject) for q in quads} == {subject}
+            assert digest == block_digest(block) and len({q.subject for q in quads}) == 1
             assert {q.graph_name.value for q in quads} == {BASE + "/graph/entities"}
+
+
+def test_a_worker_hands_each_identity_block_over_once(sources):
+    """Later reports name a block the worker handed over by its digest; here every report
+    carries its blocks whole, and the digests are the same."""
+    here = list(prepared(sources, base=BASE, workers=0, chunk=7))
+    there = list(prepared(sources, base=BASE, workers=1, chunk=7))
+    handed_over = set()
+    for mine, theirs in zip(here, there):
+        assert mine.identity.keys() == theirs.identity.keys()
+        assert all(block is not None for block in mine.identity.values())
+        for digest, block in theirs.identity.items():
+            assert (block is None) == (digest in handed_over)
+            handed_over.add(digest)
+    assert sum(block is None for p in there for block in p.identity.values()) > len(sources)
 
 
 def test_a_worker_killed_midway_loses_no_report(sources, caplog):

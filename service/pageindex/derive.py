@@ -8,7 +8,7 @@ index is built from a store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -35,9 +35,9 @@ LINK_FACETS = {
     KG.patron.value: "patron",
 }
 
-@dataclass
-class Identity:
-    """Who an entity is: its kind and names (from its types and labels)."""
+class Identity(NamedTuple):
+    """Who an entity is: its kind and names (from its types and labels). A tuple of strings, so
+    the garbage collector leaves the millions a big ingest remembers alone."""
     iri: str
     kind: str
     label: str
