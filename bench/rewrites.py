@@ -5,8 +5,9 @@ tests/test_query_rewrites.py compares them) and the time of each, run side by si
     python bench/rewrites.py --sizes 1k,10k [--runs 2] [NAME ...]
     python bench/rewrites.py --sizes 100k --runs 1 --only new officials-at-events
 
-The former text is tests/queries_before/NAME.rq, the new one queries/NAME.rq (or `--new FILE`
-for a draft). Each side runs `--runs` times, alternately (old, new, old, new…); the best run is
+The former text is tests/queries_before/NAME.rq (queries/NAME.rq itself for a query never
+rewritten: time it alone with `--only new`), the new one queries/NAME.rq (or `--new FILE` for a
+draft). Each side runs `--runs` times, alternately (old, new, old, new…); the best run is
 reported. The store is opened read-only (bench/out/store-SIZE is never written).
 """
 from __future__ import annotations
