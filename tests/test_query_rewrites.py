@@ -3,7 +3,10 @@
 `tests/queries_before/NAME.rq` holds the text of `queries/NAME.rq` before it was rewritten (see
 each query's comment for how); both run on the demo store and must give the same columns and the
 same rows in the same order. Only the order of values inside a GROUP_CONCAT cell is left to the
-store (queries/README.md), so those cells are compared as sets of their parts.
+store (queries/README.md), so those cells are compared as sets of their parts; and so is the order
+of rows that tie on every ORDER BY key: Oxigraph emits groups in the order of its hash table, which
+depends on the order rows reach it (reordering the VALUES of officials-at-events' former text alone
+moves tied rows), so only the order the ORDER BY defines is compared.
 """
 from __future__ import annotations
 
@@ -48,6 +51,27 @@ def normalised(result: dict, seps: list[str]) -> list[list]:
     return rows
 
 
+def order_keys(text: str) -> list[str]:
+    """The variables of the query's last ORDER BY, ASC()/DESC() taken off."""
+    clause = text.rsplit("ORDER BY", 1)[1].split("LIMIT")[0]
+    keys = [re.fullmatch(r"(?:(?:ASC|DESC)\()?\?(\w+)\)?", token) for token in clause.split()]
+    assert all(keys), f"ORDER BY {clause.strip()!r}: only variables are compared"
+    return [key.group(1) for key in keys]
+
+
+def tie_blocks(rows: list[list], head: list[str], keys: list[str]) -> list[list]:
+    """Runs of consecutive rows equal on every ORDER BY key, each run's rows sorted."""
+    index = [head.index(key) for key in keys]
+    blocks, last = [], None
+    for row in rows:
+        key = [row[i] for i in index]
+        if not blocks or key != last:
+            blocks.append([])
+            last = key
+        blocks[-1].append(row)
+    return [sorted(block, key=repr) for block in blocks]
+
+
 def test_there_are_rewritten_queries():
     assert REWRITTEN and all((ROOT / "queries" / f"{name}.rq").is_file() for name in REWRITTEN)
 
@@ -61,4 +85,8 @@ def test_a_rewritten_query_answers_as_before(demo_store, name):
     assert before["head"] == after["head"]
     assert before["results"]["bindings"], "the demo data must give the query something to answer"
     seps = separators(old)
-    assert normalised(before, seps) == normalised(after, seps)
+    rows_before, rows_after = normalised(before, seps), normalised(after, seps)
+    if rows_before != rows_after:
+        head, keys = before["head"]["vars"], order_keys(old)
+        assert len(rows_before) == len(rows_after)
+        assert tie_blocks(rows_before, head, keys) == tie_blocks(rows_after, head, keys)
