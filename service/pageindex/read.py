@@ -74,10 +74,11 @@ def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") ->
     forms = {w: _forms(conn, w) for w in words}
     if not all(forms.values()):
         return []
-    lead = min(words, key=lambda w: _entries(conn, forms[w]))
+    order = _rarest_first(conn, words, forms)
+    lead = order[0]
     sql = f"SELECT DISTINCT w0.len, w0.iri FROM word w0 WHERE w0.word IN ({','.join('?' * len(forms[lead]))})"
     params: list = list(forms[lead])
-    for i, word in enumerate((w for w in words if w != lead), 1):
+    for i, word in enumerate(order[1:], 1):  # the rarer a word, the sooner its probe fails
         sql += (f" AND EXISTS (SELECT 1 FROM word w{i} WHERE w{i}.word IN ({','.join('?' * len(forms[word]))})"
                 f" AND w{i}.len = w0.len AND w{i}.iri = w0.iri)")
         params += forms[word]
@@ -102,10 +103,26 @@ def _forms(conn, word: str) -> list[str]:
     return forms
 
 
-def _entries(conn, forms: list[str]) -> int:
-    """How many names hold one of these words, counted up to SEARCH_EXAMINE."""
+def _entries(conn, forms: list[str], cap: int = SEARCH_EXAMINE) -> int:
+    """How many names hold one of these words, counted up to `cap`."""
     return conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM word WHERE word IN ({','.join('?' * len(forms))}) "
-                        "LIMIT ?)", [*forms, SEARCH_EXAMINE]).fetchone()[0]
+                        "LIMIT ?)", [*forms, int(cap)]).fetchone()[0]
+
+
+def _rarest_first(conn, words: list[str], forms: dict[str, list[str]]) -> list[str]:
+    """The query words, the one with the fewest index entries first (the rest by their counts).
+
+    One word is not counted at all. Otherwise each word is counted only up to the fewest entries
+    seen so far (a word with more cannot lead), longest words first (usually the rarer): a word
+    as common as any other costs no more than the rarest one, not SEARCH_EXAMINE rows."""
+    if len(words) == 1:
+        return list(words)
+    counted: dict[str, int] = {}
+    fewest = SEARCH_EXAMINE
+    for word in sorted(words, key=lambda w: (-len(w), words.index(w))):
+        counted[word] = _entries(conn, forms[word], fewest + 1)
+        fewest = min(fewest, counted[word])
+    return sorted(words, key=lambda w: (counted[w], words.index(w)))
 
 
 # --- events and their facets ------------------------------------------------------------------
