@@ -27,6 +27,10 @@ VERSION = "2"
 #: at 100k reports the index is gigabytes, and inserts land all over its B-trees).
 READ_CACHE_KB = 32 * 1024
 WRITE_CACHE_KB = 256 * 1024
+#: Bytes of the file a connection reads through a memory map (SQLite caps it at its build's
+#: limit, 2 GB here): pages come straight from the OS cache, shared by every thread's connection, where the
+#: 32 MB page cache of each holds only a sliver of a gigabyte index and a miss is a read() call.
+MMAP_BYTES = 16 * 1024 ** 3
 _memory_ids = count()
 
 
@@ -60,6 +64,7 @@ class PageIndex:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
+            conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             self._local.conn = conn
             with self._connections_lock:
                 self._connections.append(conn)
