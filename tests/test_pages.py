@@ -302,3 +302,41 @@ def test_post_profile_names_its_holder_and_the_events_it_patronised(client):
     dates = re.findall(r'<span class="date">([\d-]+)</span>', appearances)
     assert len(dates) >= 2 and dates == sorted(dates, reverse=True)
     assert "patron honorowy" in appearances
+
+
+def test_requests_read_the_index_through_the_connection_given_back_last(app, demo_store):
+    """Requests handled by different threads, one after another, read the page index through one
+    pooled connection (its page cache stays warm), given back when each ends; requests at the same
+    time get connections of their own; writes go through the writing thread's own connection."""
+    import threading
+
+    from service.pageindex import pages_for
+    pages = pages_for(demo_store)
+    used = []
+
+    def request_in_a_thread(path):
+        def run():
+            client = app.test_client()
+            assert client.get(path).status_code == 200
+            used.append(list(pages._idle))
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+
+    request_in_a_thread("/search?q=osrodek")
+    request_in_a_thread("/list/person")
+    request_in_a_thread("/search?q=pomocy")
+    assert len(used[0]) >= 1 and all(u[-1] is used[0][-1] for u in used)  # the same one, given back
+
+    pages.borrow()  # this thread holds the warm one; another thread meanwhile gets another
+    mine = pages.connection()
+    assert mine is used[0][-1]
+    other = []
+    thread = threading.Thread(target=lambda: (pages.borrow(), other.append(pages.connection()), pages.give_back()))
+    thread.start()
+    thread.join()
+    assert other[0] is not mine
+    with pages.transaction() as conn:
+        assert conn is not mine
+    pages.give_back()
+    assert pages._idle[-1] is mine and pages.connection() is not mine
