@@ -340,3 +340,29 @@ def test_requests_read_the_index_through_the_connection_given_back_last(app, dem
         assert conn is not mine
     pages.give_back()
     assert pages._idle[-1] is mine and pages.connection() is not mine
+
+
+def test_appearances_page_on_past_the_counted_cap(client, demo_store, monkeypatch):
+    """A person's appearances, a page at a time, go on past COUNT_CAP: the pager says "N+" and
+    the next link is there while there are more, so every appearance is reached."""
+    from service.pageindex import pages_for, read
+    from service.web import profiles
+    pages = pages_for(demo_store)
+    who = max((e for e in read.entities(pages, "person", limit=500)),
+              key=lambda e: read.count_appearances(pages, e.iri, cap=10**6))
+    every = read.appearances(pages, who.iri, limit=10**6)
+    assert len(every) >= 3
+    monkeypatch.setattr(profiles, "APPEARANCES_SHOWN", 1)
+    monkeypatch.setattr(read, "COUNT_CAP", 1)
+    path = who.iri.removeprefix(BASE)
+    seen, page = [], 1
+    while True:
+        text = html(client, f"{path}?page={page}")
+        pager = text.split('class="pager"', 1)[1].split("</nav>", 1)[0]
+        assert "1+" in pager
+        block = text.split('id="appear-h"', 1)[1].split("</section>", 1)[0]
+        seen += re.findall(r'<li>(?:<span class="date">[^<]*</span> )?<a href="(/id/event/[^"]+)"', block)
+        if 'rel="next"' not in pager:
+            break
+        page += 1
+    assert page == len(every) and seen == [a.event.removeprefix(BASE) for a in every]

@@ -14,7 +14,8 @@ from service.pageindex.index import GROUPS, PageIndex, rows_in
 #: A query word with fewer index entries than this leads a search (its entries are read, the
 #: other words probed); when every word has more, their entries are merged instead.
 SEARCH_FEW = 256
-#: Appearances counted exactly up to this many per role group; more show as "N+".
+#: Appearances counted exactly up to this many per role group; more show as "N+" (pages of
+#: appearances go on past it: they do not need the count).
 COUNT_CAP = 1000
 #: Word forms a search word stands for as a prefix ("osrod" → osrodek, osrodka, …).
 SEARCH_FORMS = 64
@@ -218,9 +219,10 @@ def appearances(index: PageIndex, who: str, *, limit: int, offset: int = 0,
 
 
 def count_appearances(index: PageIndex, who: str, *, groups: tuple[str, ...] = GROUPS,
-                      cap: int = COUNT_CAP) -> int:
-    """How many appearances (counted up to `cap` a group: a page says "1000+", not the exact
-    number, for an entity named thousands of times)."""
+                      cap: int | None = None) -> int:
+    """How many appearances (counted up to `cap`, COUNT_CAP by default, a group: a page says
+    "1000+", not the exact number, for an entity named thousands of times)."""
+    cap = COUNT_CAP if cap is None else cap
     conn = index.connection()
     return sum(conn.execute(
         "SELECT COUNT(*) FROM (SELECT DISTINCT start, event, role, via FROM participation "
