@@ -15,8 +15,9 @@ from service.pageindex.index import GROUPS, PageIndex, rows_in
 #: other words probed); when every word has more, their entries are merged instead.
 SEARCH_FEW = 256
 #: Appearances counted exactly up to this many per role group; more show as "N+" (pages of
-#: appearances go on past it: they do not need the count).
-COUNT_CAP = 1000
+#: appearances go on past it: they do not need the count). Counting reads up to this many rows of
+#: the index per group, so it bounds what a much-named entity's page costs: 5 pages of 50.
+COUNT_CAP = 250
 #: Word forms a search word stands for as a prefix ("osrod" → osrodek, osrodka, …).
 SEARCH_FORMS = 64
 
@@ -221,7 +222,7 @@ def appearances(index: PageIndex, who: str, *, limit: int, offset: int = 0,
 def count_appearances(index: PageIndex, who: str, *, groups: tuple[str, ...] = GROUPS,
                       cap: int | None = None) -> int:
     """How many appearances (counted up to `cap`, COUNT_CAP by default, a group: a page says
-    "1000+", not the exact number, for an entity named thousands of times)."""
+    "250+", not the exact number, for an entity named thousands of times)."""
     cap = COUNT_CAP if cap is None else cap
     conn = index.connection()
     return sum(conn.execute(
