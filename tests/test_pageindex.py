@@ -149,6 +149,36 @@ def test_search_finds_names_by_word_starts_without_diacritics(loaded):
         "osrodek" in fold(e.label) and "pomocy" in fold(e.label) for e in read.search(pages, "OSRODEK Pomocy"))
 
 
+@pytest.mark.parametrize("few", [0, 10**9], ids=["merged", "probed"])
+def test_search_of_several_words_is_the_graphs_names(loaded, monkeypatch, few):
+    """Both ways of matching several words (the rarest word's entries probed for the others, or
+    every word's entries merged) give the names that the graph's labels hold, in (length, IRI)
+    order, up to the limit."""
+    store, pages = loaded
+    monkeypatch.setattr(read, "SEARCH_FEW", few)
+    labelled = {}
+    for r in select(store, """SELECT ?e ?l WHERE { GRAPH ?g { ?e skos:prefLabel ?l }
+      FILTER(LANG(?l) = "pl" || LANG(?l) = "") }"""):
+        labelled[r["e"].value] = r["l"].value
+    listed = {e for e in labelled if read.count_reports(pages, e) > 0}
+
+    def expected(text: str, limit: int) -> list[str]:
+        words = fold(text).split()
+        hits = [(len(labelled[e]), e) for e in listed
+                if all(any(w.startswith(q) if len(q) > 2 else w == q for w in fold(labelled[e]).split())
+                       for q in words)]
+        return [e for _n, e in sorted(hits)][:limit]
+
+    queries = ["ośrodek pomocy", "pomocy społecznej", "miejski ośrodek pomocy", "konferencja 2019",
+               "regionalny ośrodek polityki"]
+    person = read.entities(pages, "person", limit=1)[0]
+    queries.append(" ".join(reversed(person.label.split())))
+    for text in queries:
+        for limit in (3, 50):
+            assert [e.iri for e in read.search(pages, text, limit=limit)] == expected(text, limit), (text, limit)
+    assert any(expected(text, 50) for text in queries)
+
+
 def test_rows_kept_write_by_write_equal_a_rebuild(tmp_path):
     """Ingest, re-ingest a changed report, delete one: the index equals one rebuilt from the store."""
     store = open_store(":memory:")

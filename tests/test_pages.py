@@ -302,3 +302,67 @@ def test_post_profile_names_its_holder_and_the_events_it_patronised(client):
     dates = re.findall(r'<span class="date">([\d-]+)</span>', appearances)
     assert len(dates) >= 2 and dates == sorted(dates, reverse=True)
     assert "patron honorowy" in appearances
+
+
+def test_requests_read_the_index_through_the_connection_given_back_last(app, demo_store):
+    """Requests handled by different threads, one after another, read the page index through one
+    pooled connection (its page cache stays warm), given back when each ends; requests at the same
+    time get connections of their own; writes go through the writing thread's own connection."""
+    import threading
+
+    from service.pageindex import pages_for
+    pages = pages_for(demo_store)
+    used = []
+
+    def request_in_a_thread(path):
+        def run():
+            client = app.test_client()
+            assert client.get(path).status_code == 200
+            used.append(list(pages._idle))
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+
+    request_in_a_thread("/search?q=osrodek")
+    request_in_a_thread("/list/person")
+    request_in_a_thread("/search?q=pomocy")
+    assert len(used[0]) >= 1 and all(u[-1] is used[0][-1] for u in used)  # the same one, given back
+
+    pages.borrow()  # this thread holds the warm one; another thread meanwhile gets another
+    mine = pages.connection()
+    assert mine is used[0][-1]
+    other = []
+    thread = threading.Thread(target=lambda: (pages.borrow(), other.append(pages.connection()), pages.give_back()))
+    thread.start()
+    thread.join()
+    assert other[0] is not mine
+    with pages.transaction() as conn:
+        assert conn is not mine
+    pages.give_back()
+    assert pages._idle[-1] is mine and pages.connection() is not mine
+
+
+def test_appearances_page_on_past_the_counted_cap(client, demo_store, monkeypatch):
+    """A person's appearances, a page at a time, go on past COUNT_CAP: the pager says "N+" and
+    the next link is there while there are more, so every appearance is reached."""
+    from service.pageindex import pages_for, read
+    from service.web import profiles
+    pages = pages_for(demo_store)
+    who = max((e for e in read.entities(pages, "person", limit=500)),
+              key=lambda e: read.count_appearances(pages, e.iri, cap=10**6))
+    every = read.appearances(pages, who.iri, limit=10**6)
+    assert len(every) >= 3
+    monkeypatch.setattr(profiles, "APPEARANCES_SHOWN", 1)
+    monkeypatch.setattr(read, "COUNT_CAP", 1)
+    path = who.iri.removeprefix(BASE)
+    seen, page = [], 1
+    while True:
+        text = html(client, f"{path}?page={page}")
+        pager = text.split('class="pager"', 1)[1].split("</nav>", 1)[0]
+        assert "1+" in pager
+        block = text.split('id="appear-h"', 1)[1].split("</section>", 1)[0]
+        seen += re.findall(r'<li>(?:<span class="date">[^<]*</span> )?<a href="(/id/event/[^"]+)"', block)
+        if 'rel="next"' not in pager:
+            break
+        page += 1
+    assert page == len(every) and seen == [a.event.removeprefix(BASE) for a in every]

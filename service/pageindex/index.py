@@ -27,6 +27,10 @@ VERSION = "2"
 #: at 100k reports the index is gigabytes, and inserts land all over its B-trees).
 READ_CACHE_KB = 32 * 1024
 WRITE_CACHE_KB = 256 * 1024
+#: Bytes of the file a connection reads through a memory map (SQLite caps it at its build's
+#: limit, 2 GB here): pages come straight from the OS cache, shared by every thread's connection, where the
+#: 32 MB page cache of each holds only a sliver of a gigabyte index and a miss is a read() call.
+MMAP_BYTES = 16 * 1024 ** 3
 _memory_ids = count()
 
 
@@ -39,6 +43,7 @@ class PageIndex:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []  # lent to requests, most recently given back last
         self.write_lock = threading.RLock()
         self._keeper = self.connection()  # keeps an in-memory database alive
         with self.write_lock, self._keeper:
@@ -52,23 +57,53 @@ class PageIndex:
         return cls(str(path))
 
     def connection(self) -> sqlite3.Connection:
-        """This thread's connection (sqlite3 connections stay in the thread that made them)."""
+        """The connection this thread reads through: one lent to it (`borrow`), else its own."""
+        conn = getattr(self._local, "borrowed", None)
+        return conn if conn is not None else self._own_connection()
+
+    def _own_connection(self) -> sqlite3.Connection:
+        """This thread's own connection (the one it writes through)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, uri=self._uri, timeout=60, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
-            self._local.conn = conn
-            with self._connections_lock:
-                self._connections.append(conn)
+            conn = self._local.conn = self._open_connection()
         return conn
+
+    def _open_connection(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, uri=self._uri, timeout=60, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        with self._connections_lock:
+            self._connections.append(conn)
+        return conn
+
+    def borrow(self) -> None:
+        """Until `give_back`, this thread reads through a connection lent from a pool, the one
+        given back last: one request after another reads through the same connection and finds
+        the index pages it read in that connection's page cache, where a thread's own connection
+        would be as cold as the thread is rarely used (a server's threads take requests in turn).
+        Each connection is lent to one thread at a time; concurrent requests get others."""
+        with self._connections_lock:
+            conn = self._idle.pop() if self._idle else None
+        self._local.borrowed = conn if conn is not None else self._open_connection()
+
+    def give_back(self) -> None:
+        conn = getattr(self._local, "borrowed", None)
+        if conn is None:
+            return
+        self._local.borrowed = None
+        if conn.in_transaction:  # a read left open (an unfinished cursor): not for the next one
+            conn.rollback()
+        with self._connections_lock:
+            if conn in self._connections:  # not closed meanwhile
+                self._idle.append(conn)
 
     def close(self) -> None:
         """Close every connection (the last one folds the write-ahead log into the file)."""
         with self._connections_lock:
-            connections, self._connections = self._connections, []
+            connections, self._connections, self._idle = self._connections, [], []
         for conn in connections:
             try:
                 conn.close()
@@ -108,9 +143,9 @@ class PageIndex:
 
     @contextmanager
     def transaction(self):
-        """This thread's connection inside one write transaction (one writer at a time)."""
+        """This thread's own connection inside one write transaction (one writer at a time)."""
         with self.write_lock:
-            conn = self.connection()
+            conn = self._own_connection()
             if not getattr(self._local, "writer", False):
                 conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KB}")
                 self._local.writer = True

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from service.pageindex.derive import fold
 from service.pageindex.index import GROUPS, PageIndex, rows_in
 
-#: Index entries of a query word counted to pick the rarest (beyond this, all are "many").
-SEARCH_EXAMINE = 5_000
-#: Appearances counted exactly up to this many per role group; more show as "N+".
-COUNT_CAP = 1000
+#: A query word with fewer index entries than this leads a search (its entries are read, the
+#: other words probed); when every word has more, their entries are merged instead.
+SEARCH_FEW = 256
+#: Appearances counted exactly up to this many per role group; more show as "N+" (pages of
+#: appearances go on past it: they do not need the count). Counting reads up to this many rows of
+#: the index per group, so it bounds what a much-named entity's page costs: 5 pages of 50.
+COUNT_CAP = 250
 #: Word forms a search word stands for as a prefix ("osrod" → osrodek, osrodka, …).
 SEARCH_FORMS = 64
 
@@ -65,8 +68,12 @@ def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") ->
     """Entities with a word of their name starting with each word of `text` (case and diacritics
     aside; a word of one or two letters must be a whole word), shortest names first.
 
-    The rarest query word (by its index entries, counted up to a cap) is read from the word
-    table; each other word is a key probe on the same (label length, entity)."""
+    One word: its entries in the word table, in (label length, entity) order. Several: if one of
+    them has few entries (under SEARCH_FEW), those are read and each other word is a key probe on
+    the same (label length, entity); if every word is common, the words' entries are merged in
+    (label length, entity) order (SQLite's merge INTERSECT), which reads each list once and stops
+    at `limit` names, where probing would seek once per entry of the rarest word and finding the
+    rarest word would mean counting them all."""
     words = list(dict.fromkeys(fold(text).split()))[:8]
     if not words:
         return []
@@ -74,14 +81,23 @@ def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") ->
     forms = {w: _forms(conn, w) for w in words}
     if not all(forms.values()):
         return []
-    lead = min(words, key=lambda w: _entries(conn, forms[w]))
-    sql = f"SELECT DISTINCT w0.len, w0.iri FROM word w0 WHERE w0.word IN ({','.join('?' * len(forms[lead]))})"
-    params: list = list(forms[lead])
-    for i, word in enumerate((w for w in words if w != lead), 1):
-        sql += (f" AND EXISTS (SELECT 1 FROM word w{i} WHERE w{i}.word IN ({','.join('?' * len(forms[word]))})"
-                f" AND w{i}.len = w0.len AND w{i}.iri = w0.iri)")
-        params += forms[word]
-    found = [iri for _len, iri in conn.execute(sql + " ORDER BY w0.len, w0.iri LIMIT ?", [*params, int(limit) * 2])]
+
+    def marks(word: str) -> str:
+        return ",".join("?" * len(forms[word]))
+
+    counted = {w: _entries(conn, forms[w], SEARCH_FEW) for w in words} if len(words) > 1 else {words[0]: 0}
+    order = sorted(words, key=lambda w: (counted[w], words.index(w)))
+    params: list = [f for w in order for f in forms[w]]
+    if counted[order[0]] < SEARCH_FEW:  # the rarest word leads, the others are probed, rarest first
+        sql = f"SELECT DISTINCT w0.len, w0.iri FROM word w0 WHERE w0.word IN ({marks(order[0])})"
+        for i, word in enumerate(order[1:], 1):
+            sql += (f" AND EXISTS (SELECT 1 FROM word w{i} WHERE w{i}.word IN ({marks(word)})"
+                    f" AND w{i}.len = w0.len AND w{i}.iri = w0.iri)")
+        sql += " ORDER BY w0.len, w0.iri LIMIT ?"
+    else:
+        sql = " INTERSECT ".join(f"SELECT len, iri FROM word WHERE word IN ({marks(w)})" for w in order)
+        sql += " ORDER BY 1, 2 LIMIT ?"
+    found = [iri for _len, iri in conn.execute(sql, [*params, int(limit) * 2])]
     rows = {r[0]: r for r in conn.execute(
         f"SELECT iri, label, label_en, kind, reports FROM entity WHERE reports > 0 AND iri IN ({','.join('?' * len(found))})",
         found)} if found else {}
@@ -102,10 +118,10 @@ def _forms(conn, word: str) -> list[str]:
     return forms
 
 
-def _entries(conn, forms: list[str]) -> int:
-    """How many names hold one of these words, counted up to SEARCH_EXAMINE."""
+def _entries(conn, forms: list[str], cap: int) -> int:
+    """How many names hold one of these words, counted up to `cap`."""
     return conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM word WHERE word IN ({','.join('?' * len(forms))}) "
-                        "LIMIT ?)", [*forms, SEARCH_EXAMINE]).fetchone()[0]
+                        "LIMIT ?)", [*forms, int(cap)]).fetchone()[0]
 
 
 # --- events and their facets ------------------------------------------------------------------
@@ -204,9 +220,10 @@ def appearances(index: PageIndex, who: str, *, limit: int, offset: int = 0,
 
 
 def count_appearances(index: PageIndex, who: str, *, groups: tuple[str, ...] = GROUPS,
-                      cap: int = COUNT_CAP) -> int:
-    """How many appearances (counted up to `cap` a group: a page says "1000+", not the exact
-    number, for an entity named thousands of times)."""
+                      cap: int | None = None) -> int:
+    """How many appearances (counted up to `cap`, COUNT_CAP by default, a group: a page says
+    "250+", not the exact number, for an entity named thousands of times)."""
+    cap = COUNT_CAP if cap is None else cap
     conn = index.connection()
     return sum(conn.execute(
         "SELECT COUNT(*) FROM (SELECT DISTINCT start, event, role, via FROM participation "

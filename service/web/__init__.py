@@ -43,6 +43,7 @@ def create_app(config: dict | None = None, *, store: Store | None = None) -> Fla
 
     from service.web.labels import template_helpers
     app.context_processor(template_helpers)
+    app.teardown_appcontext(_give_back)
     return app
 
 
@@ -52,8 +53,23 @@ def get_store() -> Store:
 
 
 def get_pages():
-    """The store's page index (service/pageindex): what lists, search, facets and appearances read."""
-    from flask import current_app
+    """The store's page index (service/pageindex): what lists, search, facets and appearances read.
+
+    The request reads it through a pooled connection, the one the request before gave back (its
+    page cache warm), given back when the request ends."""
+    from flask import current_app, g
 
     from service.pageindex import pages_for
-    return pages_for(get_store(), current_app.config.get("INDEX"))
+    pages = pages_for(get_store(), current_app.config.get("INDEX"))
+    if g.get("kg_pages") is not pages:
+        _give_back()
+        pages.borrow()
+        g.kg_pages = pages
+    return pages
+
+
+def _give_back(_error=None) -> None:
+    from flask import g
+    pages = g.pop("kg_pages", None)
+    if pages is not None:
+        pages.give_back()

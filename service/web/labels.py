@@ -48,13 +48,15 @@ def other_language() -> str:
     return "en" if current_language() == "pl" else "pl"
 
 
-def local_url(iri: str) -> str | None:
+def local_url(iri: str, base: str | None = None) -> str | None:
     """The path on this site that shows `iri`, or None when it lives elsewhere.
 
-    Instance IRIs are under the configured base; the ontology and schemes under the project's
-    fixed namespace, which this app also serves (as a w3id redirect would send it here).
+    Instance IRIs are under the configured base (`base`, else the app's); the ontology and
+    schemes under the project's fixed namespace, which this app also serves (as a w3id redirect
+    would send it here).
     """
-    base = current_app.config["BASE"]
+    if base is None:
+        base = current_app.config["BASE"]
     if iri.startswith(base + "/"):
         return iri[len(base):]
     if iri.startswith(PROJECT):
@@ -83,7 +85,8 @@ def term_text(term) -> str:
 def template_helpers() -> dict:
     from service.web import profiles
     lang = current_language()
-    return {"local_url": local_url, "curie": curie, "term_text": term_text,
+    base = current_app.config["BASE"]  # read once: a page calls local_url for every link it shows
+    return {"local_url": lambda iri: local_url(iri, base), "curie": curie, "term_text": term_text,
             "lang": lang, "is_iri": lambda t: isinstance(t, NamedNode),
             "t": lambda key: translate(key, lang), "url_with": url_with,
             "other_lang": other_language(), "profile_of": profiles.profile_of}

@@ -111,10 +111,11 @@ def _page_of_appearances(who: str, lang: str) -> dict:
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) <= 1_000 else 1
     pages = get_pages()
-    apps = read.appearances(pages, who, limit=APPEARANCES_SHOWN, offset=(page - 1) * APPEARANCES_SHOWN)
+    # one more than shown: whether a next page exists, also past the counted cap
+    apps = read.appearances(pages, who, limit=APPEARANCES_SHOWN + 1, offset=(page - 1) * APPEARANCES_SHOWN)
     total = read.count_appearances(pages, who)
-    return {"appearances": _appearance_links(apps, lang), "appearances_total": total, "page": page,
-            "has_next": page * APPEARANCES_SHOWN < total, "count_cap": read.COUNT_CAP}
+    return {"appearances": _appearance_links(apps[:APPEARANCES_SHOWN], lang), "appearances_total": total,
+            "page": page, "has_next": len(apps) > APPEARANCES_SHOWN, "count_cap": read.COUNT_CAP}
 
 
 def person_profile(iri: str, lang: str) -> dict:
