@@ -23,7 +23,7 @@ from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Iterable, Iterator
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from service.ingest import Outcome, Source, ingest_stamp, prepare_source, violations_error
 from service.pageindex.derive import ReportRows, report_rows
@@ -53,14 +53,9 @@ class Prepared:
     identity: dict[bytes, bytes | None] = field(default_factory=dict)
     rows: ReportRows | None = None
 
-    def quads(self) -> list:
-        """Its quads as pyoxigraph terms, the identity blocks it carries included (parsed back:
-        for tests and the slow paths)."""
-        data = self.nquads + b"".join(block for block in self.identity.values() if block)
-        return list(parse(data, format=RdfFormat.N_QUADS))
-
 
 def block_digest(block: bytes) -> bytes:
+    """What names an identity block once it has been handed over."""
     return blake2b(block, digest_size=16).digest()
 
 
