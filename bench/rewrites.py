@@ -15,13 +15,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
 import sys
 import time
 from pathlib import Path
 
-import common
 from common import OUT, ROOT, emit, sizes
+
+sys.path.insert(0, str(ROOT / "tests"))
+from query_answers import normalised, order_keys, separators, tie_blocks  # noqa: E402 (the tests' comparison)
 
 BEFORE = ROOT / "tests" / "queries_before"
 
@@ -33,49 +34,6 @@ def run(store, text: str) -> tuple[float, dict]:
     store.query(text, use_default_graph_as_union=True).serialize(buffer, QueryResultsFormat.JSON)
     elapsed = time.perf_counter() - started
     return elapsed * 1000, json.loads(buffer.getvalue())
-
-
-def normalised(result: dict, seps: list[str]) -> list[list]:
-    rows = []
-    for binding in result["results"]["bindings"]:
-        row = []
-        for var in result["head"]["vars"]:
-            cell = dict(binding.get(var, {}))
-            value = cell.get("value")
-            if value is not None and cell.get("type") == "literal":
-                for sep in seps:
-                    if sep in value:
-                        value = sep.join(sorted(value.split(sep)))
-                cell["value"] = value
-            row.append(sorted(cell.items()))
-        rows.append(row)
-    return rows
-
-
-def order_keys(text: str) -> list[str] | None:
-    """The variables of the query's last ORDER BY (None if it orders by anything else)."""
-    clause = text.rsplit("ORDER BY", 1)[-1].split("LIMIT")[0].strip()
-    keys = []
-    for token in clause.split():
-        match = re.fullmatch(r"(?:(?:ASC|DESC)\()?\?(\w+)\)?", token)
-        if not match:
-            return None
-        keys.append(match.group(1))
-    return keys
-
-
-def tie_blocks(rows: list[list], head: list[str], keys: list[str]) -> list[list]:
-    """Consecutive rows with the same ORDER BY values, each block sorted: the order the query
-    defines, leaving the order of ties (up to the store) aside."""
-    index = [head.index(k) for k in keys]
-    blocks, last = [], object()
-    for row in rows:
-        key = [row[i] for i in index]
-        if key != last:
-            blocks.append([])
-            last = key
-        blocks[-1].append(row)
-    return [sorted(block, key=repr) for block in blocks]
 
 
 def compare(store, name: str, old: str, new: str, runs: int, only: str | None) -> dict:
@@ -93,7 +51,7 @@ def compare(store, name: str, old: str, new: str, runs: int, only: str | None) -
         row[f"{side}_ms"] = round(ms, 1)
         row[f"{side}_rows"] = len(answers[side]["results"]["bindings"])
     if len(answers) == 2:
-        seps = re.findall(r'separator\s*=\s*"([^"]*)"', old)
+        seps = separators(old)
         a, b = answers["old"], answers["new"]
         row["same_head"] = a["head"] == b["head"]
         row["same_rows"] = normalised(a, seps) == normalised(b, seps)
