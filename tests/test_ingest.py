@@ -12,6 +12,7 @@ from support import DEMO_RECORDS, DEMO_REPORTS, KG
 from service.ingest import find_sources, ingest
 from service.mapping import entities_graph, report_iri
 from service.store import open_store
+from service.store.embedded import EmbeddedStore
 
 BASE = "http://kg.test"
 
@@ -222,7 +223,7 @@ def test_batches_store_what_reports_one_by_one_store(store, tmp_path):
     one_by_one.close()
 
 
-class FirstLoadFails(type(open_store(":memory:"))):
+class FirstLoadFails(EmbeddedStore):
     """An embedded store whose first batch load fails as a full disk would."""
     failed = False
 

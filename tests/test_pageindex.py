@@ -198,6 +198,22 @@ def test_rows_kept_write_by_write_equal_a_rebuild(tmp_path):
     assert rows(pages) == kept
 
 
+def test_nquads_loaded_without_their_rows_are_indexed_from_the_bytes():
+    """`load_nquads` with no rows derived by the caller: the index reads them from the bytes, and
+    equals one rebuilt from the store."""
+    from service.ingest import find_sources
+    from service.ingest_prepare import prepare_chunk
+    store = open_store(":memory:")
+    pages = pages_for(store)
+    prepared = [p for p in prepare_chunk(find_sources([DEMO_RECORDS]), BASE, False) if p.outcome.ok]
+    store.load_nquads({p.outcome.graph: p.nquads for p in prepared},
+                      b"".join(block for p in prepared for block in p.identity.values()))
+    kept = rows(pages)
+    assert len(kept["report"]) == len(prepared)
+    store._page_keeper.rebuild()
+    assert rows(pages) == kept
+
+
 def test_opening_catches_up_with_writes_it_did_not_see(tmp_path):
     """A store written by another process (and an index file deleted) is caught up at opening."""
     directory = tmp_path / "store"
