@@ -18,14 +18,14 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from itertools import chain, islice
 from multiprocessing import get_context
 from typing import Iterable, Iterator
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import RdfFormat, serialize
 
 from service.ingest import Outcome, Source, ingest_stamp, prepare_source, violations_error
+from service.mapping import Mapped
 from service.pageindex.derive import ReportRows, report_rows
 
 log = logging.getLogger(__name__)
@@ -54,11 +54,6 @@ class Prepared:
     rows: ReportRows | None = None
 
 
-def block_digest(block: bytes) -> bytes:
-    """What names an identity block once it has been handed over."""
-    return blake2b(block, digest_size=16).digest()
-
-
 #: In a worker process: the digests of the identity blocks it has handed over (see `_start_worker`).
 _handed_over: set[bytes] | None = None
 #: Past this many digests the memory starts again (blocks are then handed over again once).
@@ -71,26 +66,12 @@ def _start_worker() -> None:
     _handed_over = set()
 
 
-def _ready(outcome: Outcome, quads: list) -> Prepared:
-    """A mapped, valid report's quads → its Prepared (stamped, split, serialised, its rows derived)."""
-    node = NamedNode(outcome.graph)
-    own, elsewhere = [], []
-    for q in quads:
-        graph = q.graph_name
-        if graph == node:
-            own.append(q)
-        elif isinstance(graph, NamedNode):
-            elsewhere.append(q)
-        else:  # the default graph: the report's
-            own.append(Quad(q.subject, q.predicate, q.object, node))
-    own.append(ingest_stamp(outcome.graph))
-    by_subject: dict[bytes, list[bytes]] = {}
-    for line in serialize(elsewhere, format=RdfFormat.N_QUADS).splitlines(keepends=True):
-        by_subject.setdefault(line[:line.index(b" ")], []).append(line)  # the subject as written
+def _ready(outcome: Outcome, mapped: Mapped) -> Prepared:
+    """A mapped, valid report → its Prepared (stamped, serialised, its rows derived)."""
+    own = [*mapped.own, ingest_stamp(outcome.graph)]
     identity: dict[bytes, bytes | None] = {}
-    for lines in by_subject.values():
-        block = b"".join(lines)
-        digest = block_digest(block)
+    for entity in mapped.blocks:
+        block, digest = entity.nquads, entity.digest
         if _handed_over is None:
             identity[digest] = block
         elif digest in _handed_over:

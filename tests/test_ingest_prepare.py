@@ -10,7 +10,8 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 
 from service.ingest import find_sources
-from service.ingest_prepare import block_digest, prepared
+from service.ingest_prepare import prepared
+from service.mapping import block_digest
 from support import BASE, DEMO_RECORDS
 
 KG_INGESTED = "https://w3id.org/konferencje-kg/def#ingested"

@@ -175,3 +175,30 @@ def test_dev_records_map(dev_corpus, name):
         assert ask(store, f"?e schema:organizer ?o . ?o skos:prefLabel {Literal(organiser, language='pl')}")
     for patron in gold["event"]["patrons"]:
         assert ask(store, f"?e kg:patron ?o . ?o skos:prefLabel {Literal(patron['name'], language='pl')}")
+
+
+def test_the_split_by_graph_holds_every_quad_once():
+    """`own` is the report graph's quads, `blocks` the identity statements one subject each; the
+    list is both, each quad once (an organisation named with and without its abbreviation has
+    two blocks that overlap)."""
+    quads = map_record(record(), name="r", base=BASE)
+    graph, entities = report_iri(BASE, "r"), entities_graph(BASE)
+    assert {q.graph_name for q in quads.own} == {graph}
+    assert all({q.subject for q in b.quads} == {b.subject} and {q.graph_name for q in b.quads} == {entities}
+               for b in quads.blocks)
+    pcpr = [b for b in quads.blocks if b.subject.value.endswith("/organisation/" + slug(
+        "Powiatowe Centrum Pomocy Rodzinie w Nowym Targu"))]
+    assert len(pcpr) == 2
+    assert len(quads) == len(set(quads)) and set(quads) == set(quads.own) | {q for b in quads.blocks for q in b.quads}
+
+
+def test_an_entity_gets_the_details_its_own_report_gives():
+    """Identity statements are kept built between reports (the memo): a report naming a body
+    without its abbreviation or place must not get those another report gave."""
+    with_details = map_record(record(), name="a", base=BASE)
+    bare = record()
+    bare["organisations"] = [{"name": "Powiatowe Centrum Pomocy Rodzinie w Nowym Targu"}]
+    without = map_record(bare, name="b", base=BASE)
+    assert SKOS.altLabel in {q.predicate for q in with_details}
+    assert SKOS.altLabel not in {q.predicate for q in without}
+    assert KG.place not in {q.predicate for q in without}

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from hashlib import blake2b
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from service.mapping.posts import is_post_name
 from service.mapping.slug import slug
@@ -24,7 +26,7 @@ from service.mapping.vocab import (
 )
 
 __all__ = ["map_record", "report_iri", "entity_iri", "entities_graph", "is_entities_graph",
-           "IDENTITY_PREDICATES", "slug", "MappingError"]
+           "IDENTITY_PREDICATES", "slug", "MappingError", "Mapped", "IdentityBlock", "block_digest"]
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -82,26 +84,143 @@ def _text(value) -> str | None:
     return None
 
 
+#: Entities whose identity statements are kept built, per kind of entity: names recur across
+#: reports, and building terms and quads is most of the mapping's cost.
+IDENTITY_MEMO = 1 << 15
+
+
+class IdentityBlock:
+    """One entity's identity quads (one subject, the entities graph), as N-Quads once asked for:
+    an entity named in many reports is serialised once per process."""
+    __slots__ = ("subject", "quads", "_nquads", "_digest")
+
+    def __init__(self, subject: NamedNode, quads: tuple[Quad, ...]):
+        self.subject, self.quads, self._nquads, self._digest = subject, quads, None, None
+
+    @property
+    def nquads(self) -> bytes:
+        if self._nquads is None:
+            self._nquads = serialize(self.quads, format=RdfFormat.N_QUADS)
+        return self._nquads
+
+    @property
+    def digest(self) -> bytes:
+        """What names the block where its bytes were seen before (`block_digest`)."""
+        if self._digest is None:
+            self._digest = block_digest(self.nquads)
+        return self._digest
+
+
+def block_digest(nquads: bytes) -> bytes:
+    return blake2b(nquads, digest_size=16).digest()
+
+
+@dataclass(frozen=True, eq=False)
+class _Entity:
+    """An entity as a report names it: its node, its identity block, the entities its identity
+    points to (an organisation's place, a post's body), all of which the report then mentions."""
+    node: NamedNode
+    block: IdentityBlock
+    parts: tuple["_Entity", ...] = ()
+
+
+def _identity(base: str, kind: str, key: str, statements, parts=()) -> _Entity:
+    node = entity_iri(base, kind, key)
+    graph = entities_graph(base)
+    return _Entity(node, IdentityBlock(node, tuple(Quad(node, p, o, graph) for p, o in statements(node))), parts)
+
+
+@lru_cache(maxsize=IDENTITY_MEMO)
+def _place(base: str, name: str, kind: str) -> _Entity:
+    def statements(node):
+        yield RDF.type, DCT.Location
+        if kind == "venue":
+            yield RDF.type, SCHEMA.Place
+        yield SKOS.prefLabel, Literal(name, language="pl")
+        yield LOCN.geographicName, Literal(name, language="pl")
+    return _identity(base, kind, slug(name), statements)
+
+
+@lru_cache(maxsize=IDENTITY_MEMO)
+def _organisation(base: str, name: str, abbreviation: str | None, place: str | None) -> _Entity:
+    where = _place(base, place, "place") if place else None
+
+    def statements(node):
+        yield RDF.type, CV.PublicOrganisation
+        yield RDF.type, ORG.Organization
+        yield SKOS.prefLabel, Literal(name, language="pl")
+        if abbreviation:
+            yield SKOS.altLabel, Literal(abbreviation, language="pl")
+        if where:
+            yield KG.place, where.node
+    return _identity(base, "organisation", slug(name), statements, (where,) if where else ())
+
+
+@lru_cache(maxsize=IDENTITY_MEMO)
+def _post(base: str, label: str, title: str | None, organisation: str | None, key: str) -> _Entity:
+    body = _organisation(base, organisation, None, None) if organisation else None
+
+    def statements(node):
+        yield RDF.type, ORG.Post
+        yield SKOS.prefLabel, Literal(label, language="pl")
+        if title:
+            yield KG.postTitle, Literal(title.lower(), language="pl")
+        if body:
+            yield ORG.postIn, body.node
+    return _identity(base, "post", key, statements, (body,) if body else ())
+
+
+@lru_cache(maxsize=IDENTITY_MEMO)
+def _person(base: str, name: str) -> _Entity:
+    def statements(node):
+        yield RDF.type, PERSON.Person
+        yield RDF.type, FOAF.Person
+        yield SKOS.prefLabel, Literal(name, language="pl")
+        yield FOAF.name, Literal(name)
+        parts = name.split()
+        if len(parts) > 1:
+            yield FOAF.givenName, Literal(" ".join(parts[:-1]))
+            yield FOAF.familyName, Literal(parts[-1])
+    return _identity(base, "person", slug(name), statements)
+
+
+class Mapped(list):
+    """A report's quads (a list, each once), and the same split by graph: `own`, the report
+    graph's; `blocks`, the identity statements, one `IdentityBlock` per entity (an entity named
+    with different details may have two)."""
+
+    def __init__(self, own: list[Quad], blocks: list[IdentityBlock]):
+        identity = [quad for block in blocks for quad in block.quads]
+        if len({block.subject for block in blocks}) < len(blocks):  # overlapping blocks
+            identity = list(dict.fromkeys(identity))
+        super().__init__(own + identity)
+        self.own, self.blocks = own, blocks
+
+
 @dataclass
 class _Writer:
     base: str
     graph: NamedNode
     entities: NamedNode
-    quads: list[Quad] = field(default_factory=list)
+    own: list[Quad] = field(default_factory=list)
     seen: set = field(default_factory=set)
-
-    def _put(self, quad: Quad) -> None:
-        if quad not in self.seen:
-            self.seen.add(quad)
-            self.quads.append(quad)
+    blocks: list[IdentityBlock] = field(default_factory=list)
+    named: set = field(default_factory=set)   # the _Entity objects put already
+    events: dict = field(default_factory=dict)  # event node → its identity quads
 
     def add(self, s, p, o) -> None:
         """A statement of the report: into the report's graph."""
-        self._put(Quad(s, p, o, self.graph))
+        quad = Quad(s, p, o, self.graph)
+        if quad not in self.seen:
+            self.seen.add(quad)
+            self.own.append(quad)
 
     def ident(self, s, p, o) -> None:
-        """An identity statement of an entity: into the entities graph."""
-        self._put(Quad(s, p, o, self.entities))
+        """An identity statement of an event (other entities' come built: `_named`)."""
+        quads = self.events.setdefault(s, [])
+        quad = Quad(s, p, o, self.entities)
+        if quad not in quads:
+            quads.append(quad)
 
     def label(self, node, text: str) -> None:
         self.ident(node, SKOS.prefLabel, Literal(text, language="pl"))
@@ -109,43 +228,33 @@ class _Writer:
     def mentioned(self, node) -> None:
         self.add(node, DCT.isReferencedBy, self.graph)
 
+    def _named(self, entity: _Entity) -> NamedNode:
+        """Puts an entity's identity block and mention, and its parts' (once per report)."""
+        if entity not in self.named:
+            self.named.add(entity)
+            for part in entity.parts:
+                self._named(part)
+            self.blocks.append(entity.block)
+            self.mentioned(entity.node)
+        return entity.node
+
+    def mapped(self) -> Mapped:
+        events = [IdentityBlock(node, tuple(quads)) for node, quads in self.events.items()]
+        return Mapped(self.own, events + self.blocks)
+
     # entities -----------------------------------------------------------------------------
     def place(self, name: str, kind: str = "place") -> NamedNode:
-        node = entity_iri(self.base, kind, slug(name))
-        self.ident(node, RDF.type, DCT.Location)
-        if kind == "venue":
-            self.ident(node, RDF.type, SCHEMA.Place)
-        self.label(node, name)
-        self.ident(node, LOCN.geographicName, Literal(name, language="pl"))
-        self.mentioned(node)
-        return node
+        return self._named(_place(self.base, name, kind))
 
     def organisation(self, name: str, abbreviation: str | None = None,
                      place: str | None = None) -> NamedNode:
-        node = entity_iri(self.base, "organisation", slug(name))
-        self.ident(node, RDF.type, CV.PublicOrganisation)
-        self.ident(node, RDF.type, ORG.Organization)
-        self.label(node, name)
-        if abbreviation:
-            self.ident(node, SKOS.altLabel, Literal(abbreviation, language="pl"))
-        if place:
-            self.ident(node, KG.place, self.place(place))
-        self.mentioned(node)
-        return node
+        return self._named(_organisation(self.base, name, abbreviation, place))
 
     def post(self, label: str, title: str | None, organisation: str | None,
              key: str | None = None) -> NamedNode:
         """A post; its key is title + body, else `key` (given by the caller), else the label."""
         key = slug(f"{title} {organisation}") if title and organisation else (key or slug(label))
-        node = entity_iri(self.base, "post", key)
-        self.ident(node, RDF.type, ORG.Post)
-        self.label(node, label)
-        if title:
-            self.ident(node, KG.postTitle, Literal(title.lower(), language="pl"))
-        if organisation:
-            self.ident(node, ORG.postIn, self.organisation(organisation))
-        self.mentioned(node)
-        return node
+        return self._named(_post(self.base, label, title, organisation, key))
 
     def body(self, name: str, known_titles: set[str]) -> NamedNode:
         """An organiser or patron: a post ("Marszałek Województwa X") or an organisation."""
@@ -154,18 +263,9 @@ class _Writer:
         return self.organisation(name)
 
     def person(self, name: str, honorific: str | None = None) -> NamedNode:
-        node = entity_iri(self.base, "person", slug(name))
-        self.ident(node, RDF.type, PERSON.Person)
-        self.ident(node, RDF.type, FOAF.Person)
-        self.label(node, name)
-        self.ident(node, FOAF.name, Literal(name))
-        parts = name.split()
-        if len(parts) > 1:
-            self.ident(node, FOAF.givenName, Literal(" ".join(parts[:-1])))
-            self.ident(node, FOAF.familyName, Literal(parts[-1]))
+        node = self._named(_person(self.base, name))
         if honorific:
             self.add(node, SCHEMA.honorificPrefix, Literal(honorific))
-        self.mentioned(node)
         return node
 
     def participation(self, event: NamedNode, participant: NamedNode, role: str) -> NamedNode:
@@ -250,7 +350,7 @@ def _event(w: _Writer, ev: dict, key: str, known_titles: set[str]) -> NamedNode:
 
 
 def map_record(record: dict, *, name: str, base: str, source_file: str | None = None,
-               text: str | None = None) -> list[Quad]:
+               text: str | None = None) -> Mapped:
     """The quads of one report record, in two graphs: what the report states in its own graph
     (`report_iri(base, name)`), the identity statements of the entities it names (types, names:
     `IDENTITY_PREDICATES`) in the shared `entities_graph(base)`. Loading a report replaces its
@@ -318,4 +418,4 @@ def map_record(record: dict, *, name: str, base: str, source_file: str | None = 
         event_key += "-" + ev["start"]
     event = _event(w, ev, event_key, known_titles)
     w.add(graph, SCHEMA.about, event)
-    return w.quads
+    return w.mapped()
