@@ -18,6 +18,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 
+from service.collector import collecting_less
 from service.ingest import Outcome, Source
 from service.ingest_prepare import Prepared, prepared
 from service.store import Store
@@ -66,7 +67,7 @@ def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, valida
     size = 0
     limit = min(FIRST_BATCH_QUADS, batch_quads)
     lost: dict[bytes, bytes] = {}  # identity blocks of batches that failed to load
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
+    with collecting_less(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
         running: Future | None = None
 
         def flush() -> None:

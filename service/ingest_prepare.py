@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 
 from pyoxigraph import RdfFormat, serialize
 
+from service.collector import collect_less
 from service.ingest import Outcome, Source, ingest_stamp, prepare_source, violations_error
 from service.mapping import Mapped
 from service.pageindex.derive import ReportRows, report_rows
@@ -61,9 +62,11 @@ HANDED_OVER_LIMIT = 4_000_000
 
 
 def _start_worker() -> None:
-    """A worker sends each identity block once per ingest (its process lives for one ingest)."""
+    """A worker sends each identity block once per ingest (its process lives for one ingest),
+    and collects garbage as batch work should (service.collector)."""
     global _handed_over
     _handed_over = set()
+    collect_less()
 
 
 def _ready(outcome: Outcome, mapped: Mapped) -> Prepared:
