@@ -20,7 +20,7 @@ from typing import Iterable
 
 from service.collector import collecting_less
 from service.ingest import Outcome, Source
-from service.ingest_prepare import Prepared, prepared
+from service.ingest_prepare import Block, Prepared, prepared
 from service.store import Store
 
 #: Quads per batch: big enough for bulk-load speed, and under pyoxigraph's bulk-load batch
@@ -31,10 +31,10 @@ BATCH_QUADS = 400_000
 FIRST_BATCH_QUADS = 1_000
 
 
-def _blocks(batch: Iterable[Prepared], lost: dict[bytes, bytes]) -> dict[bytes, bytes]:
+def _blocks(batch: Iterable[Prepared], lost: dict[bytes, Block]) -> dict[bytes, Block]:
     """The identity blocks a batch loads: those its reports carry, and those they name by digest
     whose batch failed; once each."""
-    blocks: dict[bytes, bytes] = {}
+    blocks: dict[bytes, Block] = {}
     for report in batch:
         for digest, block in report.identity.items():
             if block is None:
@@ -44,10 +44,12 @@ def _blocks(batch: Iterable[Prepared], lost: dict[bytes, bytes]) -> dict[bytes, 
     return blocks
 
 
-def _load(store: Store, batch: dict[str, Prepared], blocks: dict[bytes, bytes], lost: dict[bytes, bytes]) -> None:
+def _load(store: Store, batch: dict[str, Prepared], blocks: dict[bytes, Block], lost: dict[bytes, Block]) -> None:
     try:
-        store.load_nquads({graph: p.nquads for graph, p in batch.items()}, b"".join(blocks.values()),
-                          derived={graph: p.rows for graph, p in batch.items() if p.rows is not None})
+        store.load_nquads({graph: p.nquads for graph, p in batch.items()},
+                          b"".join(block.nquads for block in blocks.values()),
+                          derived={graph: p.rows for graph, p in batch.items() if p.rows is not None},
+                          identities=[i for block in blocks.values() for i in block.identities])
     except OSError as error:
         lost.update(blocks)
         for report in batch.values():
@@ -66,7 +68,7 @@ def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, valida
     batch: dict[str, Prepared] = {}
     size = 0
     limit = min(FIRST_BATCH_QUADS, batch_quads)
-    lost: dict[bytes, bytes] = {}  # identity blocks of batches that failed to load
+    lost: dict[bytes, Block] = {}  # identity blocks of batches that failed to load
     with collecting_less(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
         running: Future | None = None
 

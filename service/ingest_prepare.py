@@ -20,14 +20,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from multiprocessing import get_context
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from pyoxigraph import RdfFormat, serialize
 
 from service.collector import collect_less
 from service.ingest import Outcome, Source, ingest_stamp, prepare_source, violations_error
 from service.mapping import Mapped
-from service.pageindex.derive import ReportRows, report_rows
+from service.pageindex.derive import Identity, ReportRows, identities, report_rows
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +39,26 @@ AHEAD = 4
 WORKER_THRESHOLD = 1_000
 
 
+class Block(NamedTuple):
+    """An entity's identity statements as N-Quads, and who they say the entity is (for the page
+    index, derived here so that the loading process parses nothing)."""
+    nquads: bytes
+    identities: tuple[Identity, ...]
+
+
 @dataclass
 class Prepared:
     """One report ready to load (when its outcome is ok).
 
     `nquads`: the report graph's own quads, the ingest stamp included. `identity`: its quads in
-    other graphs (the entities graph), one N-Quads block per entity, by the block's digest, so
+    other graphs (the entities graph), one `Block` per entity, by the digest of its bytes, so
     that a batch of reports naming the same entity loads its block once; a block this process
     handed over before (in an earlier report of the same ingest) comes as None, its digest only.
     `rows`: what the page index keeps of the report.
     """
     outcome: Outcome
     nquads: bytes = b""
-    identity: dict[bytes, bytes | None] = field(default_factory=dict)
+    identity: dict[bytes, Block | None] = field(default_factory=dict)
     rows: ReportRows | None = None
 
 
@@ -72,18 +79,17 @@ def _start_worker() -> None:
 def _ready(outcome: Outcome, mapped: Mapped) -> Prepared:
     """A mapped, valid report → its Prepared (stamped, serialised, its rows derived)."""
     own = [*mapped.own, ingest_stamp(outcome.graph)]
-    identity: dict[bytes, bytes | None] = {}
+    identity: dict[bytes, Block | None] = {}
     for entity in mapped.blocks:
-        block, digest = entity.nquads, entity.digest
-        if _handed_over is None:
-            identity[digest] = block
-        elif digest in _handed_over:
+        digest = entity.digest
+        if _handed_over is not None and digest in _handed_over:
             identity[digest] = None
-        else:
+            continue
+        if _handed_over is not None:
             if len(_handed_over) > HANDED_OVER_LIMIT:
                 _handed_over.clear()
             _handed_over.add(digest)
-            identity[digest] = block
+        identity[digest] = Block(entity.nquads, tuple(identities(entity.quads).values()))
     return Prepared(outcome, serialize(own, format=RdfFormat.N_QUADS), identity, report_rows(outcome.graph, own))
 
 

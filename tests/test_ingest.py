@@ -227,11 +227,11 @@ class FirstLoadFails(EmbeddedStore):
     """An embedded store whose first batch load fails as a full disk would."""
     failed = False
 
-    def load_nquads(self, graphs, shared=b"", *, derived=None):
+    def load_nquads(self, graphs, shared=b"", *, derived=None, identities=None):
         if not self.failed:
             self.failed = True
             raise OSError("No space left on device")
-        super().load_nquads(graphs, shared, derived=derived)
+        super().load_nquads(graphs, shared, derived=derived, identities=identities)
 
 
 @pytest.mark.parametrize("workers", [0, 1])  # 1: later reports name the blocks by digest only

@@ -19,7 +19,7 @@ KG_INGESTED = "https://w3id.org/konferencje-kg/def#ingested"
 
 def quads_of(report) -> list:
     """A prepared report's quads, parsed back: its graph and the identity blocks it carries."""
-    data = report.nquads + b"".join(block for block in report.identity.values() if block)
+    data = report.nquads + b"".join(block.nquads for block in report.identity.values() if block)
     return list(parse(data, format=RdfFormat.N_QUADS))
 
 
@@ -63,8 +63,9 @@ def test_prepared_reports_hold_what_the_mapping_gives(sources):
         own = {q.graph_name.value for q in parse(report.nquads, format=RdfFormat.N_QUADS)}
         assert own == {report.outcome.graph}
         for digest, block in report.identity.items():
-            quads = list(parse(block, format=RdfFormat.N_QUADS))
-            assert digest == block_digest(block) and len({q.subject for q in quads}) == 1
+            quads = list(parse(block.nquads, format=RdfFormat.N_QUADS))
+            assert digest == block_digest(block.nquads) and len({q.subject for q in quads}) == 1
+            assert [i.iri for i in block.identities] == [quads[0].subject.value]  # who it is, derived
             assert {q.graph_name.value for q in quads} == {BASE + "/graph/entities"}
 
 

@@ -207,7 +207,7 @@ def test_nquads_loaded_without_their_rows_are_indexed_from_the_bytes():
     pages = pages_for(store)
     prepared = [p for p in prepare_chunk(find_sources([DEMO_RECORDS]), BASE, False) if p.outcome.ok]
     store.load_nquads({p.outcome.graph: p.nquads for p in prepared},
-                      b"".join(block for p in prepared for block in p.identity.values()))
+                      b"".join(block.nquads for p in prepared for block in p.identity.values()))
     kept = rows(pages)
     assert len(kept["report"]) == len(prepared)
     store._page_keeper.rebuild()

@@ -109,10 +109,11 @@ class Keeper:
         loads the next batch meanwhile; a small one at once."""
         self._index(len(graphs), self._apply_loaded, graphs)
 
-    def loaded_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict) -> None:
-        """The same for a load of N-Quads bytes: rows the loader derived are taken as they are,
-        only the identity quads (few, once an ingest has seen its entities) are parsed."""
-        self._index(len(graphs), self._apply_nquads, graphs, shared, derived)
+    def loaded_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict,
+                      identities: list | None = None) -> None:
+        """The same for a load of N-Quads bytes: rows and identities the loader derived are
+        taken as they are; what it did not derive is parsed from the bytes."""
+        self._index(len(graphs), self._apply_nquads, graphs, shared, derived, identities)
 
     def _index(self, graphs: int, apply, *args) -> None:
         if graphs >= BACKGROUND_GRAPHS:
@@ -132,9 +133,10 @@ class Keeper:
                     identity.append(q)
                 elif report and where == graph:
                     own.setdefault(graph, []).append(q)
-        self._apply([report_rows(g, qs) for g, qs in own.items()], identity)
+        self._apply([report_rows(g, qs) for g, qs in own.items()], identities(identity).values())
 
-    def _apply_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict) -> None:
+    def _apply_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict,
+                      given: list | None = None) -> None:
         reports = []
         for graph, data in graphs.items():
             if is_report_graph(graph):
@@ -144,22 +146,24 @@ class Keeper:
                     rows = report_rows(graph, [q for q in parse(data, format=RdfFormat.N_QUADS)
                                                if q.graph_name == node])
                 reports.append(rows)
-        identity = [q for q in parse(shared, format=RdfFormat.N_QUADS)
-                    if isinstance(q.graph_name, NamedNode) and _is_identity_graph(q.graph_name.value)]
-        self._apply(reports, identity)
+        if given is None:
+            given = identities(q for q in parse(shared, format=RdfFormat.N_QUADS)
+                               if isinstance(q.graph_name, NamedNode) and _is_identity_graph(q.graph_name.value)).values()
+        self._apply(reports, given)
 
-    def _apply(self, reports: list, identity: list) -> None:
-        idents = self._new_identities(identity)
+    def _apply(self, reports: list, found) -> None:
+        """`found`: the Identities the written quads give."""
+        idents = self._new_identities(found)
         if reports or idents:
             self.index.apply(reports, idents)
             self._written.update(idents)  # only once they are in
 
-    def _new_identities(self, quads: list) -> dict:
-        """The identities among `quads` not already written by this keeper as they are: entities
-        recur in batch after batch, and their identity quads with them."""
+    def _new_identities(self, found) -> dict:
+        """Those of `found` not already written by this keeper as they are: entities recur in
+        batch after batch, and their identity quads with them."""
         if len(self._written) > 2_000_000:
             self._written.clear()
-        return {iri: i for iri, i in identities(quads).items() if self._written.get(iri) != i}
+        return {i.iri: i for i in found if self._written.get(i.iri) != i}
 
     def _indexer(self) -> queue.Queue:
         if self._queue is None:

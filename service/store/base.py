@@ -35,7 +35,7 @@ class Store(ABC):
 
     def watch(self, watcher) -> None:
         """After each write, call `watcher.loaded({graph: quads})` (graphs replaced with these
-        quads), `watcher.loaded_nquads(graphs, shared, derived)` (the same, as `load_nquads` was
+        quads), `watcher.loaded_nquads(graphs, shared, derived, identities)` (the same, as `load_nquads` was
         given them), `watcher.deleted(graph)`, or `watcher.updated()` (a SPARQL update: anything may
         have changed); `watcher.closed()` when the store closes. Derived data (the page index)
         keeps in step this way."""
@@ -69,11 +69,12 @@ class Store(ABC):
             self.replace_graph(graph, quads)
 
     def load_nquads(self, graphs: dict[str, bytes], shared: bytes = b"", *,
-                    derived: dict | None = None) -> None:
+                    derived: dict | None = None, identities: list | None = None) -> None:
         """`replace_graphs` with each graph's quads given as N-Quads bytes (all in that graph),
         and `shared`, N-Quads in other named graphs (identity statements), added with them.
-        `derived`: graph → what the caller already derived from it (the page index's rows),
-        handed to the watchers so that they need not parse the graphs again.
+        `derived`: graph → what the caller already derived from it (the page index's rows), and
+        `identities`: who `shared` says its entities are (page-index Identities), handed to the
+        watchers so that they need not parse the bytes again.
 
         Here the bytes are parsed and given to `replace_graphs` (the shared quads with the first
         graph); the embedded store bulk-loads them as they are.

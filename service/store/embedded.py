@@ -94,17 +94,17 @@ class EmbeddedStore(Store):
         self._tell("loaded", graphs)
 
     def load_nquads(self, graphs: dict[str, bytes], shared: bytes = b"", *,
-                    derived: dict | None = None) -> None:
+                    derived: dict | None = None, identities: list | None = None) -> None:
         """New graphs are bulk-loaded from the bytes as given, with no term built here (atomic
         as in `replace_graphs`); a batch that replaces a graph, or is too big for one bulk-load
         batch, goes the way of `replace_graphs`."""
         data = [*graphs.values(), shared]
         if (any(self._store.contains_named_graph(NamedNode(graph)) for graph in graphs)
                 or sum(part.count(b"\n") for part in data) >= BULK_BATCH):  # a line per quad
-            return super().load_nquads(graphs, shared, derived=derived)
+            return super().load_nquads(graphs, shared, derived=derived, identities=identities)
         self._writes += 1
         self._store.bulk_load(b"".join(data), RdfFormat.N_QUADS)
-        self._tell("loaded_nquads", graphs, shared, derived or {})
+        self._tell("loaded_nquads", graphs, shared, derived or {}, identities)
 
     def delete_graph(self, graph: str) -> None:
         self._writes += 1
