@@ -29,6 +29,7 @@ from typing import Mapping, Sequence
 
 import pyoxigraph as ox
 
+from service.mapping import Mapped
 from service.shacl_compile import Plan, ReportIndex, Unsupported, compile_shapes
 from service.validate import (
     SCHEMA_REPORT, Violation, _entities_graph_of, _sparql_constraints, shapes_graph, validate_quads,
@@ -144,19 +145,14 @@ def flagged(reports: Mapping[str, Sequence[ox.Quad]], check=_SHAPES) -> dict[str
     plan = check.plan
     for graph_iri, quads in reports.items():
         own = ox.NamedNode(graph_iri)
-        entities = _entities_graph_of(graph_iri)
-        allowed = {entities or "", ""}   # the entities graph, the default graph (value "")
         index = ReportIndex()
         add = plan.adder(index)
-        for quad in quads:   # one pass: graphs, the index, the quads for the SPARQL constraints
-            s, p, o, graph = quad.subject, quad.predicate, quad.object, quad.graph_name
-            mine = graph == own
-            if not mine and getattr(graph, "value", "") not in allowed:
-                found.setdefault(graph_iri, f"a statement in another graph {graph}")
-                continue
-            add(s, p.value, o)
-            if keep is None or p in keep:
-                batch.append(quad if mine else ox.Quad(s, p, o, own))
+        if isinstance(quads, Mapped) and quads.own and quads.own[0].graph_name == own:
+            _add_mapped(quads, own, add, keep, batch)
+        else:
+            problem = _add_quads(quads, own, _entities_graph_of(graph_iri), add, keep, batch)
+            if problem:
+                found.setdefault(graph_iri, problem)
         if _REPORT_CLASS not in index.types.get(own, ()):
             found.setdefault(graph_iri, "no report node typed schema:Report")
         failure = plan.first_failure(index)
@@ -169,6 +165,40 @@ def flagged(reports: Mapping[str, Sequence[ox.Quad]], check=_SHAPES) -> dict[str
             for row in store.query(query):
                 found.setdefault(row[_GRAPH_VAR].value, "may fail a SPARQL constraint")
     return found
+
+
+def _add_quads(quads, own, entities: str | None, add, keep, batch: list) -> str | None:
+    """One pass over a report's quads: graphs checked, the index, the quads for the SPARQL
+    constraints (each in the report's graph); a statement in another graph is why it fails."""
+    allowed = {entities or "", ""}   # the entities graph, the default graph (value "")
+    problem = None
+    for quad in quads:
+        s, p, o, graph = quad.subject, quad.predicate, quad.object, quad.graph_name
+        mine = graph == own
+        if not mine and getattr(graph, "value", "") not in allowed:
+            problem = problem or f"a statement in another graph {graph}"
+            continue
+        add(s, p.value, o)
+        if keep is None or p in keep:
+            batch.append(quad if mine else ox.Quad(s, p, o, own))
+    return problem
+
+
+def _add_mapped(mapped: Mapped, own, add, keep, batch: list) -> None:
+    """`_add_quads` for what the mapping gave, whose graphs are known: its own quads in the
+    report's graph (the first one checked), its identity blocks in the entities graph. A block
+    keeps its statements as terms (`IdentityBlock.statements`), so a recurring entity's quads
+    are not taken apart again."""
+    for quad in mapped.own:
+        p = quad.predicate
+        add(quad.subject, p.value, quad.object)
+        if keep is None or p in keep:
+            batch.append(quad)
+    for block in mapped.blocks:
+        for s, p, o in block.statements:
+            add(s, p.value, o)
+            if keep is None or p in keep:
+                batch.append(ox.Quad(s, p, o, own))
 
 
 def validate_batch(reports: Mapping[str, Sequence[ox.Quad]]) -> dict[str, list[Violation]]:

@@ -16,7 +16,7 @@ from rdflib.namespace import SH
 
 from support import BASE, DEMO_RECORDS
 from service.ingest import ingest
-from service.mapping import entities_graph, map_record, report_iri
+from service.mapping import Mapped, entities_graph, map_record, report_iri
 from service.shacl_compile import Unsupported, compile_shapes
 from service.store import open_store
 from service.validate import _sparql_constraints, shapes_graph, validate_quads
@@ -423,3 +423,22 @@ def test_a_broken_report_in_a_batch_is_reported_with_pyshacls_message(tmp_path):
             assert report_iri(BASE, name).value in store.named_graphs()
     finally:
         store.close()
+
+
+def test_what_the_mapping_gives_is_judged_as_the_same_quads_in_a_list():
+    """The check takes a mapped report's graphs as the mapping built them (own quads, identity
+    blocks): the verdicts are those of the same quads as a plain list, broken reports too."""
+    reports = {}
+    for i, path in enumerate(RECORDS):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if i % 3 == 0:
+            record["event"]["edition"] = 0           # breaks cv:eventNumber's shape
+        if i % 3 == 1 and record.get("people"):
+            record["people"][0]["name"] = "X"        # still valid: a one-word name
+        graph = report_iri(BASE, path.stem).value
+        reports[graph] = map_record(record, name=path.stem, base=BASE)
+    as_lists = {graph: list(quads) for graph, quads in reports.items()}
+    assert all(isinstance(q, Mapped) for q in reports.values())
+    verdict = flagged(reports)
+    assert verdict == flagged(as_lists)
+    assert set(verdict) == {report_iri(BASE, p.stem).value for i, p in enumerate(RECORDS) if i % 3 == 0}

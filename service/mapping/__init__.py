@@ -92,10 +92,18 @@ IDENTITY_MEMO = 1 << 15
 class IdentityBlock:
     """One entity's identity quads (one subject, the entities graph), as N-Quads once asked for:
     an entity named in many reports is serialised once per process."""
-    __slots__ = ("subject", "quads", "_nquads", "_digest")
+    __slots__ = ("subject", "quads", "_nquads", "_digest", "_statements")
 
     def __init__(self, subject: NamedNode, quads: tuple[Quad, ...]):
-        self.subject, self.quads, self._nquads, self._digest = subject, quads, None, None
+        self.subject, self.quads = subject, quads
+        self._nquads = self._digest = self._statements = None
+
+    @property
+    def statements(self) -> tuple[tuple, ...]:
+        """The quads as (subject, predicate, object) terms, taken apart once."""
+        if self._statements is None:
+            self._statements = tuple((q.subject, q.predicate, q.object) for q in self.quads)
+        return self._statements
 
     @property
     def nquads(self) -> bytes:
