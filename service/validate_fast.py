@@ -38,6 +38,7 @@ from service.validate import (
 log = logging.getLogger(__name__)
 
 _REPORT_CLASS = ox.NamedNode(str(SCHEMA_REPORT))
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _GRAPH_VAR = "_report_graph"
 #: A SHACL SELECT this module can run inside GRAPH ?g: a plain projection and one group pattern.
 _SIMPLE_SELECT = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?(?:[?$]\w+\s+)+WHERE\s*\{(.*)\}\s*$",
@@ -54,6 +55,13 @@ class FastCheck:
     plan: Plan
     queries: tuple[str, ...]          # one per SPARQL constraint: the report graphs it flags
     sparql_predicates: frozenset | None  # what those queries read (None: every predicate)
+    #: the classes those queries ask rdf:type for (None: any): other type quads stay out too
+    sparql_types: frozenset | None = None
+
+    def for_sparql(self, p, o) -> bool:
+        """Whether a statement goes to the batch store the SPARQL constraints read."""
+        keep, types = self.sparql_predicates, self.sparql_types
+        return keep is None or (p in keep and (types is None or p != _RDF_TYPE or o in types))
 
 
 def _per_graph_query(constraint) -> str:
@@ -74,10 +82,11 @@ def _per_graph_query(constraint) -> str:
     return query
 
 
-def _predicates_read(query: str) -> frozenset | None:
+def _predicates_read(query: str) -> tuple[frozenset | None, frozenset | None]:
     """Every IRI in `query` (a superset of the predicates it reads), or None when a triple
     pattern has a variable or a path as predicate, or the query cannot be analysed: only
-    quads with those predicates need go to the batch store."""
+    quads with those predicates need go to the batch store. And the classes of its rdf:type
+    patterns, or None when one has a variable object: other type quads cannot match."""
     from rdflib import URIRef
     from rdflib.paths import Path
     from rdflib.plugins.sparql import prepareQuery
@@ -85,8 +94,9 @@ def _predicates_read(query: str) -> frozenset | None:
     try:
         algebra = prepareQuery(query).algebra
     except Exception:  # noqa: BLE001 (rdflib's parser raises many kinds; then load everything)
-        return None
+        return None, None
     found: set = set()
+    types: set | None = set()
 
     def visit(node, depth: int = 0) -> bool:
         if depth > 200 or isinstance(node, Path):
@@ -95,15 +105,21 @@ def _predicates_read(query: str) -> frozenset | None:
             found.add(ox.NamedNode(str(node)))
         elif isinstance(node, dict):
             # BGPs hold triples; the parse tree left in NOT EXISTS holds flat lists s p o s p o …
+            nonlocal types
             for triples in dict.get(node, "triples") or ():  # (CompValue.get is not dict.get)
                 if len(triples) % 3 or not all(isinstance(p, URIRef) for p in triples[1::3]):
                     return False
+                for p, o in zip(triples[1::3], triples[2::3]):
+                    if str(p) == _RDF_TYPE.value and types is not None:
+                        types = types | {ox.NamedNode(str(o))} if isinstance(o, URIRef) else None
             return all(visit(v, depth + 1) for v in dict.values(node))
         elif isinstance(node, (list, tuple, set, frozenset)):
             return all(visit(v, depth + 1) for v in node)
         return True
 
-    return frozenset(found) if visit(algebra) else None
+    if not visit(algebra):
+        return None, None
+    return frozenset(found), None if types is None else frozenset(types)
 
 
 def build_check(shapes, sparql_constraints) -> FastCheck | None:
@@ -111,15 +127,17 @@ def build_check(shapes, sparql_constraints) -> FastCheck | None:
     or None when they use a construct not compiled (logged: pySHACL then validates every report)."""
     try:
         plan = compile_shapes(shapes)
-        queries, predicates = [], set()
+        queries, predicates, types = [], set(), set()
         for constraint in sparql_constraints:
             queries.append(_per_graph_query(constraint))
-            read = _predicates_read(queries[-1])
+            read, classes = _predicates_read(queries[-1])
             predicates = None if read is None or predicates is None else predicates | read
+            types = None if classes is None or types is None else types | classes
     except Unsupported as error:
         log.warning("fast SHACL check off, pySHACL validates every report: %s", error)
         return None
-    return FastCheck(plan, tuple(queries), None if predicates is None else frozenset(predicates))
+    return FastCheck(plan, tuple(queries), None if predicates is None else frozenset(predicates),
+                     None if predicates is None or types is None else frozenset(types))
 
 
 @lru_cache(maxsize=1)
@@ -141,16 +159,15 @@ def flagged(reports: Mapping[str, Sequence[ox.Quad]], check=_SHAPES) -> dict[str
         return {graph: "no fast check" for graph in reports}
     found: dict[str, str] = {}
     batch: list[ox.Quad] = []
-    keep = check.sparql_predicates
     plan = check.plan
     for graph_iri, quads in reports.items():
         own = ox.NamedNode(graph_iri)
         index = ReportIndex()
         add = plan.adder(index)
         if isinstance(quads, Mapped) and quads.own and quads.own[0].graph_name == own:
-            _add_mapped(quads, own, add, keep, batch)
+            _add_mapped(quads, own, add, check.for_sparql, batch)
         else:
-            problem = _add_quads(quads, own, _entities_graph_of(graph_iri), add, keep, batch)
+            problem = _add_quads(quads, own, _entities_graph_of(graph_iri), add, check.for_sparql, batch)
             if problem:
                 found.setdefault(graph_iri, problem)
         if _REPORT_CLASS not in index.types.get(own, ()):
@@ -167,7 +184,7 @@ def flagged(reports: Mapping[str, Sequence[ox.Quad]], check=_SHAPES) -> dict[str
     return found
 
 
-def _add_quads(quads, own, entities: str | None, add, keep, batch: list) -> str | None:
+def _add_quads(quads, own, entities: str | None, add, for_sparql, batch: list) -> str | None:
     """One pass over a report's quads: graphs checked, the index, the quads for the SPARQL
     constraints (each in the report's graph); a statement in another graph is why it fails."""
     allowed = {entities or "", ""}   # the entities graph, the default graph (value "")
@@ -179,25 +196,25 @@ def _add_quads(quads, own, entities: str | None, add, keep, batch: list) -> str 
             problem = problem or f"a statement in another graph {graph}"
             continue
         add(s, p.value, o)
-        if keep is None or p in keep:
+        if for_sparql(p, o):
             batch.append(quad if mine else ox.Quad(s, p, o, own))
     return problem
 
 
-def _add_mapped(mapped: Mapped, own, add, keep, batch: list) -> None:
+def _add_mapped(mapped: Mapped, own, add, for_sparql, batch: list) -> None:
     """`_add_quads` for what the mapping gave, whose graphs are known: its own quads in the
     report's graph (the first one checked), its identity blocks in the entities graph. A block
     keeps its statements as terms (`IdentityBlock.statements`), so a recurring entity's quads
     are not taken apart again."""
     for quad in mapped.own:
-        p = quad.predicate
-        add(quad.subject, p.value, quad.object)
-        if keep is None or p in keep:
+        p, o = quad.predicate, quad.object
+        add(quad.subject, p.value, o)
+        if for_sparql(p, o):
             batch.append(quad)
     for block in mapped.blocks:
         for s, p, o in block.statements:
             add(s, p.value, o)
-            if keep is None or p in keep:
+            if for_sparql(p, o):
                 batch.append(ox.Quad(s, p, o, own))
 
 

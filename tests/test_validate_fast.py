@@ -395,6 +395,11 @@ def test_the_sparql_constraints_read_only_what_they_name():
             if local[0].islower():
                 assert any(n.endswith("/" + local) or n.endswith("#" + local) for n in names), local
     assert RDF_TYPE in names
+    # and of rdf:type only the classes they ask for (every rdf:type pattern has a class)
+    classes = {t.value for t in check.sparql_types}
+    asked = {m for c in _sparql_constraints() for m in re.findall(r"rdf:type\s+(\w+:\w+)", c.select)}
+    assert asked and len(classes) >= len(asked)
+    assert "http://xmlns.com/foaf/0.1/Person" not in classes and "http://purl.org/dc/terms/Location" not in classes
 
 
 # --- ingest ---------------------------------------------------------------------------------------
