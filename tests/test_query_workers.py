@@ -154,3 +154,52 @@ def test_workers_see_a_write_made_through_the_process(tmp_path):
     finally:
         runner.close()
         store.close()
+
+
+def test_a_worker_reports_its_usage_and_is_retired_past_the_memory_limit(runner, monkeypatch):
+    """Each answer carries the worker's CPU and peak memory, so the parent need not read /proc per
+    query; a worker whose memory passes WORKER_MAX_PRIVATE_MB is still retired after its query."""
+    runner.run(COUNT, JSON, timeout=20, max_bytes=10**6)
+    [worker] = runner._idle
+    assert worker.cpu is not None and 0 < worker.cpu < 60 and worker.peak_mb > 1
+    monkeypatch.setattr(guarded, "WORKER_MAX_PRIVATE_MB", 1)   # below any process's own memory
+    runner.run(COUNT, JSON, timeout=20, max_bytes=10**6)
+    assert idle_pids(runner) == []
+    deadline = time.monotonic() + 2
+    while alive(worker.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(worker.pid)
+
+
+def test_a_worker_stopped_after_answering_is_taken_for_blocked_and_replaced(runner):
+    """A worker that answered before (its CPU then known from its answer, not from /proc) and now
+    sits blocked is replaced, and the query answered, well before the time limit."""
+    first = runner.run(COUNT, JSON, timeout=20, max_bytes=10**6)
+    [pid] = idle_pids(runner)
+    generation = runner._generation
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        answer = runner.run(COUNT, JSON, timeout=20, max_bytes=10**6)
+        elapsed = time.monotonic() - started
+    finally:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    assert answer.body == first.body
+    assert guarded.STUCK_AFTER <= elapsed < 10
+    assert runner._generation > generation and pid not in idle_pids(runner)
+
+
+def test_a_reused_worker_busy_past_the_stuck_probe_is_not_taken_for_blocked(runner):
+    """A long query in a worker that answered before uses CPU, so it is not mistaken for a blocked
+    one (no new zygote): it runs until its time limit stops it."""
+    runner.run(COUNT, JSON, timeout=20, max_bytes=10**6)
+    generation = runner._generation
+    limit = guarded.STUCK_AFTER + 1.5
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        runner.run(SLOW, JSON, timeout=limit, max_bytes=10**6)
+    assert limit <= time.monotonic() - started < limit + 2
+    assert runner._generation == generation

@@ -95,6 +95,32 @@ def test_accept_q_values_and_format_parameter(client):
     assert response.mimetype == "application/ld+json"
 
 
+def test_negotiation_remembered_per_header_and_format_never_crosses_requests(client):
+    """The outcome of negotiation is kept per (Accept, format): the same header again, a `format`
+    that overrides it, another header, a 406, and more distinct headers than are kept all get
+    their own answer."""
+    from service.web import sparql
+
+    rounds = [({"Accept": "text/csv"}, "", "text/csv"),
+              ({"Accept": "text/csv"}, "&format=tsv", "text/tab-separated-values"),
+              ({"Accept": "text/csv"}, "", "text/csv"),
+              ({"Accept": "application/sparql-results+xml"}, "", "application/sparql-results+xml"),
+              ({}, "", "application/sparql-results+json"),
+              ({"Accept": "image/png"}, "", None)]
+    for _ in range(2):
+        for headers, extra, mimetype in rounds:
+            response = client.get(f"/sparql?query={quote(SELECT)}{extra}", headers=headers)
+            assert response.status_code == (200 if mimetype else 406)
+            if mimetype:
+                assert response.mimetype == mimetype
+    for n in range(sparql.NEGOTIATED_MAX + 5):
+        accept = f"text/x-unknown-{n};q=0.9, text/tab-separated-values;q=0.{n % 9 + 1}"
+        response = client.get(f"/sparql?query={quote(SELECT)}", headers={"Accept": accept})
+        assert response.mimetype == "text/tab-separated-values"
+    assert len(sparql._negotiated) <= sparql.NEGOTIATED_MAX
+    assert get(client, SELECT, Accept="text/csv").mimetype == "text/csv"
+
+
 def test_nothing_acceptable_is_406(client):
     response = get(client, SELECT, Accept="image/png")
     assert response.status_code == 406

@@ -50,6 +50,7 @@ import io
 import json
 import math
 import os
+import resource
 import select
 import signal
 import socket
@@ -168,17 +169,30 @@ class _LimitedBuffer(io.RawIOBase):
 # {"query", "timeout", "max_bytes", "writers"}. Worker to parent, per query: a 4-byte length and
 # a JSON header, {"ok": kind, "length": n} followed by the n bytes of the serialised result, or
 # {"error": message, "status": n} alone. The result is whole before anything is sent, so an
-# error can never come half-way through a body.
+# error can never come half-way through a body. Every header also carries the worker's CPU
+# seconds and peak resident MB so far ("cpu", "peak_mb"), which spares the parent reading /proc
+# on each query (see _Worker).
 
 def _send_frame(fd: int, obj: dict, body: bytes = b"") -> None:
     data = json.dumps(obj).encode()
-    _write_all(fd, struct.pack(">I", len(data)) + data + body)
+    _write_all(fd, struct.pack(">I", len(data)) + data, body)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+def _write_all(fd: int, *parts: bytes) -> None:
+    """Write `parts` in order, joined by the kernel (writev), not copied into one buffer here."""
+    views = [memoryview(part) for part in parts if part]
+    while views:
+        written = os.writev(fd, views)
+        while views and written >= len(views[0]):
+            written -= len(views.pop(0))
+        if written:
+            views[0] = views[0][written:]
+
+
+def _usage() -> dict:
+    """This process's CPU seconds and peak resident MB so far (one system call, no /proc)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {"cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
 
 
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | None:
@@ -272,11 +286,17 @@ def _private_mb(pid: int) -> float:
 
 @dataclass(eq=False)
 class _Worker:
+    """A worker process and its pipes. `cpu` and `peak_mb` are what it said of itself with its
+    last answer (None and 0 before the first): its CPU seconds when the next query starts, and a
+    bound on its private memory (the peak resident set holds it), so that /proc is read only for
+    a worker that has never answered or whose peak passed WORKER_MAX_PRIVATE_MB."""
     pid: int
     request_fd: int
     answer_fd: int
     generation: int
     queries: int = 0
+    cpu: float | None = None
+    peak_mb: float = 0.0
 
     def kill(self) -> None:
         for fd in (self.request_fd, self.answer_fd):
@@ -414,6 +434,7 @@ class ForkingRunner:
             # Even if the parent dies, the query never outlives its limit.
             signal.alarm(max(1, math.ceil(request["timeout"]) + 1))
             header, body = _answer(self.store, request)
+            header.update(_usage())
             try:
                 _send_frame(answer_fd, header, body)
             except OSError:   # the parent gave up on this query
@@ -437,7 +458,8 @@ class ForkingRunner:
         with self._idle_lock:
             if (not self._closed and worker.generation == self._generation
                     and worker.queries < WORKER_MAX_QUERIES and len(self._idle) < IDLE_WORKERS
-                    and _private_mb(worker.pid) < WORKER_MAX_PRIVATE_MB):
+                    and (worker.peak_mb < WORKER_MAX_PRIVATE_MB
+                         or _private_mb(worker.pid) < WORKER_MAX_PRIVATE_MB)):
                 self._idle.append(worker)
                 return
         worker.kill()
@@ -491,7 +513,9 @@ class ForkingRunner:
 
     def _first_frame(self, worker: _Worker, deadline: float, may_retry: bool) -> dict | None:
         """The worker's header; _WorkerStuck when it sits blocked (no CPU used) instead."""
-        cpu_before = _cpu_seconds(worker.pid) if may_retry else None
+        cpu_before = None
+        if may_retry:
+            cpu_before = worker.cpu if worker.cpu is not None else _cpu_seconds(worker.pid)
         probe = min(deadline, time.monotonic() + STUCK_AFTER) if may_retry else deadline
         while True:
             try:
@@ -521,6 +545,7 @@ class ForkingRunner:
                     raise _WorkerGone()
                 raise QueryFailed("the query process ended without an answer "
                                   "(it may have run out of memory)", 503)
+            worker.cpu, worker.peak_mb = frame.get("cpu"), frame.get("peak_mb", 0.0)
             if "error" in frame:
                 answered = True
                 if frame.get("too_large"):
