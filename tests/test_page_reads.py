@@ -1,0 +1,76 @@
+"""How entity pages read what they show, held against the store and the templates: vocabulary
+labels kept between requests (and forgotten at a write), labels chosen from the store as the
+SPARQL label pattern chooses them, terms and links written by Python as the macros write them,
+and the JSON-LD's affiliation names read from the page index."""
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from support import BASE
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_INT = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+@pytest.fixture()
+def store(tmp_path):
+    from service.store import open_store
+    store = open_store(str(tmp_path / "store"))
+    yield store
+    store.close()
+
+
+def test_vocabulary_labels_are_kept_until_the_store_is_written(store):
+    """A property's label is read from the store once, then kept; every write forgets what was
+    kept, so a changed label shows on the next page. Instance IRIs are always asked for."""
+    from service.web import graphdata
+    prop, plain, entity = "http://example.org/p", "http://example.org/unlabelled", f"{BASE}/id/thing/x"
+    store.update(f"""INSERT DATA {{ GRAPH <{BASE}/graph/vocab> {{
+      <{prop}> <{SKOS}prefLabel> "stara"@pl . <{entity}> <{SKOS}prefLabel> "rzecz"@pl }} }}""")
+    asked = []
+    select = store.select
+
+    def counting(query, **kwargs):
+        asked.append(query)
+        return select(query, **kwargs)
+    store.select = counting
+    assert graphdata.names(store, None, [prop, plain, entity], base=BASE) == {prop: "stara", entity: "rzecz"}
+    assert graphdata.names(store, None, [prop, plain, entity], base=BASE) == {prop: "stara", entity: "rzecz"}
+    assert len(asked) == 2 and prop not in asked[1] and plain not in asked[1] and entity in asked[1]
+    assert graphdata.names(store, None, [prop], base=BASE) == {prop: "stara"} and len(asked) == 2
+
+    store.update(f"""DELETE DATA {{ GRAPH <{BASE}/graph/vocab> {{ <{prop}> <{SKOS}prefLabel> "stara"@pl }} }};
+      INSERT DATA {{ GRAPH <{BASE}/graph/vocab> {{ <{prop}> <{SKOS}prefLabel> "nowa"@pl .
+      <{plain}> <{RDFS}label> "teraz"@pl }} }}""")
+    assert graphdata.names(store, None, [prop, plain], base=BASE) == {prop: "nowa", plain: "teraz"}
+    # without a base nothing is kept
+    assert graphdata.names(store, None, [prop], base=None) == {prop: "nowa"} and prop in asked[-1]
+
+
+def test_labels_from_the_store_are_those_of_the_label_pattern(store):
+    """`_store_labels` reads labels and chooses among them in Python; the choice is the one the
+    SPARQL pattern of the other queries makes (prefLabel in the language, else in Polish or
+    without one, else rdfs:label in the language), for every mix of labels, in both languages."""
+    from service.web.graphdata import PREFIXES, _label_pattern, _store_labels
+    kinds = {"pen": f'<{SKOS}prefLabel> "a-en"@en', "ppl": f'<{SKOS}prefLabel> "a-pl"@pl',
+             "pplain": f'<{SKOS}prefLabel> "a-plain"', "pde": f'<{SKOS}prefLabel> "a-de"@de',
+             "ren": f'<{RDFS}label> "r-en"@en', "rpl": f'<{RDFS}label> "r-pl"@pl', "rplain": f'<{RDFS}label> "r-plain"'}
+    names = list(kinds)
+    triples, iris = [], []
+    for mask in range(1, 2 ** len(names)):
+        chosen = [n for i, n in enumerate(names) if mask >> i & 1]
+        if "ppl" in chosen and "pplain" in chosen:  # two labels of one rank: either may be shown
+            continue
+        iri = f"http://example.org/t/{'-'.join(chosen)}"
+        iris.append(iri)
+        triples += [f"<{iri}> {kinds[n]} ." for n in chosen]
+    iris.append("http://example.org/t/none")
+    store.update(f"INSERT DATA {{ GRAPH <{BASE}/graph/vocab> {{ {' '.join(triples)} }} }}")
+    values = " ".join(f"<{i}>" for i in iris)
+    for lang in ("pl", "en"):
+        expected = {r["x"].value: r["l"].value for r in store.select(PREFIXES + f"""SELECT ?x ?l WHERE {{
+          VALUES ?x {{ {values} }} {_label_pattern("?x", "l", lang)} FILTER(BOUND(?l)) }}""")}
+        assert _store_labels(store, iris, lang) == expected, lang
+        assert len(expected) > 50
