@@ -5,6 +5,7 @@ and the JSON-LD's affiliation names read from the page index."""
 from __future__ import annotations
 
 import pytest
+from flask import render_template_string
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from support import BASE
@@ -74,3 +75,27 @@ def test_labels_from_the_store_are_those_of_the_label_pattern(store):
           VALUES ?x {{ {values} }} {_label_pattern("?x", "l", lang)} FILTER(BOUND(?l)) }}""")}
         assert _store_labels(store, iris, lang) == expected, lang
         assert len(expected) > 50
+
+
+TERMS = [NamedNode(f"{BASE}/id/person/jan-kowalski"), NamedNode("https://w3id.org/konferencje-kg/def#patron"),
+         NamedNode("http://example.org/a?b=1&c='2'"), NamedNode("HTTPS://EXAMPLE.ORG/x"),
+         NamedNode("javascript:alert(1)"), NamedNode("urn:isbn:123"),
+         NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+         Literal("a < b & \"c\""), Literal("Ośrodek", language="pl"), Literal("5", datatype=XSD_INT), BlankNode("b1")]
+
+
+def test_terms_and_links_are_written_as_the_macros_write_them(app):
+    """term_html and link_html (Python, used where a page shows hundreds) give the HTML of the
+    `term` and `link` macros, escaping included, for local, external and unsafe IRIs, literals
+    and blank nodes, with and without labels."""
+    from service.web.profiles import Link
+    with app.test_request_context("/"):
+        for value in TERMS:
+            for label in (None, "", "Etykieta <i>&"):
+                macro = render_template_string('{% from "_term.html" import term with context %}{{ term(v, l) }}',
+                                               v=value, l=label)
+                assert render_template_string("{{ term_html(v, l) }}", v=value, l=label) == macro, (value, label)
+                if isinstance(value, NamedNode):
+                    link = Link(value.value, label)
+                    macro = render_template_string('{% import "_profile.html" as p with context %}{{ p.link(l) }}', l=link)
+                    assert render_template_string("{{ link_html(l) }}", l=link) == macro, (value, label)
