@@ -99,3 +99,17 @@ def test_terms_and_links_are_written_as_the_macros_write_them(app):
                     link = Link(value.value, label)
                     macro = render_template_string('{% import "_profile.html" as p with context %}{{ p.link(l) }}', l=link)
                     assert render_template_string("{{ link_html(l) }}", l=link) == macro, (value, label)
+
+
+def test_affiliation_names_read_from_the_index_are_the_graphs(demo_store):
+    """The schema.org JSON-LD of every person names their bodies as the store's Polish labels do."""
+    from service.pageindex import pages_for, read
+    from service.web.schema_org import person
+    pages = pages_for(demo_store)
+    people = read.entities(pages, "person", limit=1000)
+    with_bodies = 0
+    for entry in people:
+        from_index = person(demo_store, entry.iri, pages)
+        assert from_index == person(demo_store, entry.iri), entry.iri
+        with_bodies += bool(from_index.get("affiliation"))
+    assert with_bodies >= 5
