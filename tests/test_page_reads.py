@@ -113,3 +113,24 @@ def test_affiliation_names_read_from_the_index_are_the_graphs(demo_store):
         assert from_index == person(demo_store, entry.iri), entry.iri
         with_bodies += bool(from_index.get("affiliation"))
     assert with_bodies >= 5
+
+
+def test_statements_are_the_same_with_or_without_their_graphs(demo_store):
+    """An entity that reports name is described without asking which graphs state each statement
+    (its reports come from the page index); the statements and their order are those of the
+    query that asks (as for an entity no report names)."""
+    from service.pageindex import pages_for, read
+    from service.web import graphdata
+    pages = pages_for(demo_store)
+    compared = 0
+    for kind in ("person", "organisation", "event", "post", "place"):
+        for entry in read.entities(pages, kind, limit=15):
+            if read.count_reports(pages, entry.iri) > graphdata.REPORTS_SHOWN:
+                continue  # its statements are read from its latest reports' graphs only
+            without = graphdata.describe(demo_store, entry.iri, pages=pages, base=BASE)
+            asking = graphdata.describe(demo_store, entry.iri, pages=None, base=BASE)
+            for mine, theirs in ((without.outgoing, asking.outgoing), (without.incoming, asking.incoming)):
+                assert [(s.predicate, s.value) for s in mine] == [(s.predicate, s.value) for s in theirs], entry.iri
+            assert not any(s.reports for s in without.outgoing + without.incoming)
+            compared += 1
+    assert compared >= 40

@@ -104,7 +104,8 @@ class Statement:
     predicate_label: str
     value: object            # NamedNode or Literal
     value_label: str | None
-    reports: list[str] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)  # the report graphs stating it: only for an
+    # entity no report names (`describe`), whose page lists these reports
 
 
 @dataclass
@@ -245,13 +246,18 @@ def describe(store: Store, iri: str, *, lang: str = "pl", incoming_limit: int = 
     # the reports shown (one key lookup each), not a scan past every report's dct:isReferencedBy.
     graphs = (f"VALUES ?g {{ {entities_graph(base)} {' '.join(str(NamedNode(r.iri)) for r in latest)} }}"
               if latest and base else "")
+    # Which graphs state each statement is needed only to list the reports of an entity no report
+    # names (a report itself, a vocabulary term); else the page index lists them, and the graphs'
+    # names, each read from the store's string table, are not asked for (the same rows, grouped
+    # the same way).
+    in_graphs = "" if total else '(GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs)'
     out_rows = store.select(PREFIXES + f"""
-SELECT ?p ?o (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
+SELECT ?p ?o {in_graphs} WHERE {{
   {{ SELECT ?p ?o ?g WHERE {{ {graphs} GRAPH ?g {{ {node} ?p ?o }} FILTER(?p != dct:isReferencedBy) }}
      LIMIT {int(outgoing_limit)} }}
 }} GROUP BY ?p ?o""")
     in_rows = store.select(PREFIXES + f"""
-SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
+SELECT ?s ?p {in_graphs} WHERE {{
   {{ SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} FILTER(?p != dct:isReferencedBy || ?s != {node}) }}
     LIMIT {int(incoming_limit)} }}
 }} GROUP BY ?s ?p""")
