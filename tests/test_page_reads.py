@@ -134,3 +134,19 @@ def test_statements_are_the_same_with_or_without_their_graphs(demo_store):
             assert not any(s.reports for s in without.outgoing + without.incoming)
             compared += 1
     assert compared >= 40
+
+
+def test_participations_are_named_from_the_store(store):
+    """The page index holds no participations, so their names are not looked for there; one the
+    store names (none are, as mapped) still shows its name."""
+    from service.pageindex import pages_for
+    from service.web import graphdata
+    participation, person = f"{BASE}/id/participation/e--jan--spoke", f"{BASE}/id/person/jan"
+    store.update(f"""INSERT DATA {{ GRAPH <{BASE}/id/report/r1> {{
+      <{participation}> <http://data.europa.eu/m8g/hasParticipant> <{person}> }}
+      GRAPH <{BASE}/graph/entities> {{ <{person}> a <http://www.w3.org/ns/person#Person> ;
+      <{SKOS}prefLabel> "Jan"@pl }} }}""")
+    pages = pages_for(store)
+    assert graphdata.names(store, pages, [participation, person], base=BASE) == {person: "Jan"}
+    store.update(f'INSERT DATA {{ GRAPH <{BASE}/id/report/r1> {{ <{participation}> <{SKOS}prefLabel> "udział"@pl }} }}')
+    assert graphdata.names(store, pages, [participation, person], base=BASE) == {person: "Jan", participation: "udział"}

@@ -217,7 +217,11 @@ def names(store: Store, pages: PageIndex | None, iris, lang: str = "pl", *, base
     outside it (the vocabulary: every entity page names the same few dozen terms) are kept
     between calls while the store is unchanged, so a page asks the store only for its own."""
     iris = list(dict.fromkeys(iris))
-    found = read.labels(pages, iris, lang) if pages is not None else {}
+    # the index has rows for kinds of entities only (derive.KIND_OF_TYPE): a participation, a
+    # hundred of them on a much-named entity's page, is not looked up there
+    unindexed = f"{base.rstrip('/')}/id/participation/" if base is not None else None
+    indexed = [i for i in iris if not i.startswith(unindexed)] if unindexed else iris
+    found = read.labels(pages, indexed, lang) if pages is not None else {}
     missing = [i for i in iris if i not in found]
     vocabulary = _vocabulary_of(store) if base is not None and missing else None
     if vocabulary is not None:
