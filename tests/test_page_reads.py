@@ -150,3 +150,23 @@ def test_participations_are_named_from_the_store(store):
     assert graphdata.names(store, pages, [participation, person], base=BASE) == {person: "Jan"}
     store.update(f'INSERT DATA {{ GRAPH <{BASE}/id/report/r1> {{ <{participation}> <{SKOS}prefLabel> "udział"@pl }} }}')
     assert graphdata.names(store, pages, [participation, person], base=BASE) == {person: "Jan", participation: "udział"}
+
+
+def test_a_persons_posts_and_their_bodies_are_the_graphs(app, demo_store):
+    """A person's profile lists the posts the JSON-LD read (read once a request), each with the
+    body the page index keeps for it: the rows of the profile's former query, for every person."""
+    from service.pageindex import pages_for, read
+    from service.web import profiles
+    from service.web.graphdata import PREFIXES
+    pages = pages_for(demo_store)
+    with_posts = 0
+    for entry in read.entities(pages, "person", limit=1000):
+        former = demo_store.select(PREFIXES + f"""SELECT ?post ?org WHERE {{
+          {{ SELECT DISTINCT ?post WHERE {{ <{entry.iri}> org:holds ?post }} LIMIT {profiles.LINKS_SHOWN} }}
+          OPTIONAL {{ ?post org:postIn ?org }} }}""")
+        with app.test_request_context("/"):
+            rows = profiles._posts_and_bodies(entry.iri)
+        assert sorted((r["post"].value, r["org"].value if "org" in r else None) for r in rows) == sorted(
+            (r["post"].value, r["org"].value if "org" in r else None) for r in former), entry.iri
+        with_posts += bool(rows)
+    assert with_posts >= 5

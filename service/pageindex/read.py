@@ -58,6 +58,12 @@ def labels(index: PageIndex, iris, lang: str = "pl") -> dict[str, str]:
     return {iri: _label(label, en, lang) for iri, label, en in rows}
 
 
+def posts_in(index: PageIndex, posts) -> dict[str, str | None]:
+    """The body each of these posts is in (None: none), for the posts the index holds."""
+    rows = rows_in(index.connection(), "SELECT iri, post_in FROM entity WHERE iri IN ({})", list(dict.fromkeys(posts)))
+    return dict(rows)
+
+
 def cursor(index: PageIndex, iri: str) -> tuple[str, str] | None:
     """The (sort key, IRI) a list page ending with `iri` continues after."""
     row = index.connection().execute("SELECT sort_key, iri FROM entity WHERE iri = ?", (iri,)).fetchone()

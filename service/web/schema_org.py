@@ -94,6 +94,16 @@ def organization(store: Store, iri: str) -> dict:
     return data
 
 
+def held_posts(store: Store, iri: str) -> list[str]:
+    """The posts (up to MAX_VALUES) a person holds, sorted; read once per request (the JSON-LD and
+    the person's profile both show them)."""
+    from flask import g, has_app_context
+    kept = g.setdefault("kg_held_posts", {}) if has_app_context() else {}
+    if iri not in kept:
+        kept[iri] = [r["post"] for r in _values(store, iri, f"<{iri}> org:holds ?post", "post")]
+    return kept[iri]
+
+
 def _named(store: Store, iri: str, bodies: list[str], pages=None) -> list[dict[str, str]]:
     """{id, name} of each body, sorted: the name is its Polish (or untagged) preferred label,
     read from the page index (which keeps exactly that label of every entity a report names: the
@@ -119,7 +129,7 @@ def person(store: Store, iri: str, pages=None) -> dict:
             data[key] = value
     # the posts first (a bounded few), then what they say: a path from the person through every
     # post it holds would read them all
-    posts = " ".join(f"<{r['post']}>" for r in _values(store, iri, f"<{iri}> org:holds ?post", "post"))
+    posts = " ".join(f"<{post}>" for post in held_posts(store, iri))
     titles = [r["t"] for r in _values(store, iri, f"VALUES ?post {{ {posts} }} ?post kg:postTitle ?t", "t")] if posts else []
     if titles:
         data["jobTitle"] = titles
