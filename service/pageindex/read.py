@@ -58,6 +58,12 @@ def labels(index: PageIndex, iris, lang: str = "pl") -> dict[str, str]:
     return {iri: _label(label, en, lang) for iri, label, en in rows}
 
 
+def posts_in(index: PageIndex, posts) -> dict[str, str | None]:
+    """The body each of these posts is in (None: none), for the posts the index holds."""
+    rows = rows_in(index.connection(), "SELECT iri, post_in FROM entity WHERE iri IN ({})", list(dict.fromkeys(posts)))
+    return dict(rows)
+
+
 def cursor(index: PageIndex, iri: str) -> tuple[str, str] | None:
     """The (sort key, IRI) a list page ending with `iri` continues after."""
     row = index.connection().execute("SELECT sort_key, iri FROM entity WHERE iri = ?", (iri,)).fetchone()
@@ -98,11 +104,17 @@ def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") ->
         sql = " INTERSECT ".join(f"SELECT len, iri FROM word WHERE word IN ({marks(w)})" for w in order)
         sql += " ORDER BY 1, 2 LIMIT ?"
     found = [iri for _len, iri in conn.execute(sql, [*params, int(limit) * 2])]
-    rows = {r[0]: r for r in conn.execute(
-        f"SELECT iri, label, label_en, kind, reports FROM entity WHERE reports > 0 AND iri IN ({','.join('?' * len(found))})",
-        found)} if found else {}
-    return [Entry(iri, _label(rows[iri][1], rows[iri][2], lang), rows[iri][3], rows[iri][4])
-            for iri in found if iri in rows][:limit]
+    entries: list[Entry] = []
+    start = 0
+    while start < len(found) and len(entries) < limit:  # names of entities a report names, `limit` at a time
+        part = found[start:start + int(limit)]
+        start += len(part)
+        rows = {r[0]: r for r in conn.execute(
+            f"SELECT iri, label, label_en, kind, reports FROM entity WHERE reports > 0 AND iri IN ({','.join('?' * len(part))})",
+            part)}
+        entries += [Entry(iri, _label(rows[iri][1], rows[iri][2], lang), rows[iri][3], rows[iri][4])
+                    for iri in part if iri in rows]
+    return entries[:limit]
 
 
 def _forms(conn, word: str) -> list[str]:

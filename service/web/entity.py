@@ -66,7 +66,7 @@ def html_page(iri: str, kind: str):
         abort(404, "not a valid identifier")
     if not description.exists:
         abort(404, f"nothing is known about {iri}")
-    data = schema_org(store, iri, description.types)
+    data = schema_org(store, iri, description.types, get_pages())
     page = render_template("entity.html", d=description, kind=graphdata.KINDS.get(kind),
                            jsonld=script_json(data) if data else None)
     return current_app.make_response(page)

@@ -4,6 +4,7 @@ Every function takes the store and returns plain Python data for a template.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
@@ -103,7 +104,8 @@ class Statement:
     predicate_label: str
     value: object            # NamedNode or Literal
     value_label: str | None
-    reports: list[str] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)  # the report graphs stating it: only for an
+    # entity no report names (`describe`), whose page lists these reports
 
 
 @dataclass
@@ -134,17 +136,104 @@ OUTGOING_SHOWN = 150
 INCOMING_SHOWN = 100
 
 
-def names(store: Store, pages: PageIndex | None, iris, lang: str = "pl") -> dict[str, str]:
+def _store_labels(store: Store, iris: list[str], lang: str) -> dict[str, str]:
+    """The label `_label_pattern` gives each of `iris` (a skos:prefLabel in `lang`, else in Polish
+    or without a language, else an rdfs:label in `lang`), those that have one. The labels are read
+    as they are and chosen here: a language test inside the pattern costs a lookup of every
+    label's text, which the page then mostly does not need (most IRIs asked for have none)."""
+    values = " ".join(str(NamedNode(i)) for i in iris)
+    rows = store.select(PREFIXES + f"""SELECT ?x ?l ?r WHERE {{ VALUES ?x {{ {values} }}
+  {{ ?x skos:prefLabel ?l }} UNION {{ ?x rdfs:label ?r }} }}""")
+    ranked: dict[str, tuple[int, str]] = {}
+    for r in rows:
+        term = r.get("l") or r.get("r")
+        if not isinstance(term, Literal):
+            continue
+        language = term.language or ""
+        if "l" in r:
+            rank = 0 if language == lang else 1 if language in ("pl", "") else None
+        else:
+            rank = 2 if language == lang else None
+        iri = r["x"].value
+        if rank is not None and (iri not in ranked or rank < ranked[iri][0]):
+            ranked[iri] = (rank, term.value)
+    return {iri: label for iri, (_rank, label) in ranked.items()}
+
+
+#: Vocabulary terms' labels a process keeps per store (beyond this many, it starts again).
+VOCABULARY_KEPT = 4096
+
+
+class _VocabularyLabels:
+    """The labels (or None: none) of vocabulary terms (properties, classes, roles: IRIs outside the
+    instance namespace) looked up in one store, per language. It watches the store's writes: each
+    one empties it (told after the write), and a label read while a write was under way is not
+    kept."""
+
+    def __init__(self):
+        self.labels: dict[str, dict[str, str | None]] = {}
+        self.version = 0
+        self._lock = threading.Lock()
+
+    def forget(self, *_args) -> None:
+        with self._lock:
+            self.version += 1
+            self.labels = {}
+
+    loaded = loaded_nquads = deleted = updated = closed = forget
+
+    def keep(self, lang: str, found: dict[str, str | None], version: int) -> None:
+        with self._lock:
+            if version != self.version:
+                return
+            kept = self.labels.setdefault(lang, {})
+            if len(kept) + len(found) > VOCABULARY_KEPT:
+                kept.clear()
+            kept.update(found)
+
+
+_watching = threading.Lock()
+
+
+def _vocabulary_of(store: Store) -> _VocabularyLabels | None:
+    """The store's kept vocabulary labels; None for a remote store (other processes write to it
+    unseen)."""
+    if store.location.startswith(("http://", "https://")):
+        return None
+    kept = getattr(store, "_vocabulary_labels", None)
+    if kept is None:
+        with _watching:
+            kept = getattr(store, "_vocabulary_labels", None)
+            if kept is None:
+                kept = _VocabularyLabels()
+                store.watch(kept)
+                store._vocabulary_labels = kept
+    return kept
+
+
+def names(store: Store, pages: PageIndex | None, iris, lang: str = "pl", *, base: str | None = None) -> dict[str, str]:
     """Labels of IRIs: entities' and themes' from the page index, the rest (vocabulary terms,
-    properties) by one SPARQL lookup of the IRIs the index lacks."""
+    properties) by one SPARQL lookup of the IRIs the index lacks. With `base`, the labels of IRIs
+    outside it (the vocabulary: every entity page names the same few dozen terms) are kept
+    between calls while the store is unchanged, so a page asks the store only for its own."""
     iris = list(dict.fromkeys(iris))
-    found = read.labels(pages, iris, lang) if pages is not None else {}
+    # the index has rows for kinds of entities only (derive.KIND_OF_TYPE): a participation, a
+    # hundred of them on a much-named entity's page, is not looked up there
+    unindexed = f"{base.rstrip('/')}/id/participation/" if base is not None else None
+    indexed = [i for i in iris if not i.startswith(unindexed)] if unindexed else iris
+    found = read.labels(pages, indexed, lang) if pages is not None else {}
     missing = [i for i in iris if i not in found]
+    vocabulary = _vocabulary_of(store) if base is not None and missing else None
+    if vocabulary is not None:
+        prefix, version = base.rstrip("/") + "/", vocabulary.version
+        kept = vocabulary.labels.get(lang, {})
+        asked = [i for i in missing if i.startswith(prefix) or i not in kept]
+        found.update((i, kept[i]) for i in missing if i not in asked and kept[i] is not None)
+        missing = asked
     if missing:
-        values = " ".join(str(NamedNode(i)) for i in missing)
-        for r in store.select(PREFIXES + f"""SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }}
-  {_label_pattern("?x", "l", lang)} FILTER(BOUND(?l)) }}"""):
-            found.setdefault(r["x"].value, r["l"].value)
+        found.update(_store_labels(store, missing, lang))
+        if vocabulary is not None:
+            vocabulary.keep(lang, {i: found.get(i) for i in missing if not i.startswith(prefix)}, version)
     return found
 
 
@@ -161,19 +250,24 @@ def describe(store: Store, iri: str, *, lang: str = "pl", incoming_limit: int = 
     # the reports shown (one key lookup each), not a scan past every report's dct:isReferencedBy.
     graphs = (f"VALUES ?g {{ {entities_graph(base)} {' '.join(str(NamedNode(r.iri)) for r in latest)} }}"
               if latest and base else "")
+    # Which graphs state each statement is needed only to list the reports of an entity no report
+    # names (a report itself, a vocabulary term); else the page index lists them, and the graphs'
+    # names, each read from the store's string table, are not asked for (the same rows, grouped
+    # the same way).
+    in_graphs = "" if total else '(GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs)'
     out_rows = store.select(PREFIXES + f"""
-SELECT ?p ?o (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
+SELECT ?p ?o {in_graphs} WHERE {{
   {{ SELECT ?p ?o ?g WHERE {{ {graphs} GRAPH ?g {{ {node} ?p ?o }} FILTER(?p != dct:isReferencedBy) }}
      LIMIT {int(outgoing_limit)} }}
 }} GROUP BY ?p ?o""")
     in_rows = store.select(PREFIXES + f"""
-SELECT ?s ?p (GROUP_CONCAT(DISTINCT STR(?g); SEPARATOR=" ") AS ?graphs) WHERE {{
+SELECT ?s ?p {in_graphs} WHERE {{
   {{ SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {node} }} FILTER(?p != dct:isReferencedBy || ?s != {node}) }}
     LIMIT {int(incoming_limit)} }}
 }} GROUP BY ?s ?p""")
     labels = names(store, pages, [r["p"].value for r in out_rows + in_rows]
                    + [r["o"].value for r in out_rows if isinstance(r["o"], NamedNode)]
-                   + [r["s"].value for r in in_rows if isinstance(r["s"], NamedNode)], lang)
+                   + [r["s"].value for r in in_rows if isinstance(r["s"], NamedNode)], lang, base=base)
 
     def statement(row, value_key):
         # The entities graph holds identity statements (types, names): not a report behind them.

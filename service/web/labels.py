@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import current_app, request
+from markupsafe import Markup, escape
 from pyoxigraph import Literal, NamedNode
 
 from service.mapping.vocab import PREFIXES, PROJECT
@@ -64,7 +65,10 @@ def local_url(iri: str, base: str | None = None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def curie(iri: str) -> str:
+    """`prefix:name` for an IRI in a known namespace (the longest that fits), else the IRI. Kept:
+    a page asks it of every predicate and type it shows, mostly the same few dozen."""
     best = None
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and (best is None or len(namespace) > len(PREFIXES[best])):
@@ -82,11 +86,38 @@ def term_text(term) -> str:
     return str(term)
 
 
+_LINK = Markup('<a href="%s">%s</a>')
+_IRI = Markup('<span class="iri">%s</span>')
+_LANG = Markup(' <span class="lang">@%s</span>')
+
+
+def term_html(value, label: str | None, base: str | None = None) -> Markup:
+    """An RDF term as the `term` macro of _term.html writes it (the same HTML, made here: a page
+    shows hundreds, and a macro call costs far more than this). IRIs from reports are untrusted:
+    only local paths and http(s) IRIs become links; any other scheme is shown as text."""
+    if isinstance(value, NamedNode):
+        iri = value.value
+        href = local_url(iri, base)
+        if href or iri.lower().startswith(("http://", "https://")):
+            return _LINK % (href or iri, label or curie(iri))
+        return _IRI % (label or curie(iri),)
+    language = getattr(value, "language", None)
+    return escape(value.value) + _LANG % (language,) if language else escape(value.value)
+
+
+def link_html(link, base: str | None = None) -> Markup:
+    """A profile's link (anything with `iri` and `label`) as the `link` macro of _profile.html
+    writes it."""
+    return _LINK % (local_url(link.iri, base) or link.iri, link.label)
+
+
 def template_helpers() -> dict:
     from service.web import profiles
     lang = current_language()
     base = current_app.config["BASE"]  # read once: a page calls local_url for every link it shows
     return {"local_url": lambda iri: local_url(iri, base), "curie": curie, "term_text": term_text,
+            "term_html": lambda value, label: term_html(value, label, base),
+            "link_html": lambda link: link_html(link, base),
             "lang": lang, "is_iri": lambda t: isinstance(t, NamedNode),
             "t": lambda key: translate(key, lang), "url_with": url_with,
             "other_lang": other_language(), "profile_of": profiles.profile_of}

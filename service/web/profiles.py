@@ -16,6 +16,7 @@ from service.web import get_pages, get_store
 from service.web.graphdata import PREFIXES, _label_pattern, _value, names
 from service.web.evidence import MAX_REPORTS, Evidence, kind_of, names_for
 from service.web.labels import current_language
+from service.web.schema_org import held_posts
 
 ROLE_NS = f"{PROJECT}role/"
 PATRON_ROLES = ("honorary-patron", "media-patron", "substantive-patron", "patron")
@@ -118,11 +119,23 @@ def _page_of_appearances(who: str, lang: str) -> dict:
             "page": page, "has_next": len(apps) > APPEARANCES_SHOWN, "count_cap": read.COUNT_CAP}
 
 
+def _posts_and_bodies(iri: str) -> list[dict]:
+    """[{post, org}] for the posts (up to LINKS_SHOWN) `iri` holds: the posts as the JSON-LD read
+    them, each post's body from the page index (which keeps a post's org:postIn), from the store
+    for posts it lacks."""
+    posts = held_posts(get_store(), iri)[:LINKS_SHOWN]
+    known = read.posts_in(get_pages(), posts)
+    rows = [{"post": NamedNode(p), **({"org": NamedNode(known[p])} if known[p] else {})} for p in posts if p in known]
+    rest = [p for p in posts if p not in known]
+    if rest:
+        rows += _select(f"""SELECT ?post ?org WHERE {{ VALUES ?post {{ {" ".join(str(NamedNode(p)) for p in rest)} }}
+  OPTIONAL {{ ?post org:postIn ?org }} }}""")
+    return rows
+
+
 def person_profile(iri: str, lang: str) -> dict:
     node = NamedNode(iri)
-    posts = _select(f"""
-SELECT ?post ?org WHERE {{ {{ SELECT DISTINCT ?post WHERE {{ {node} org:holds ?post }} LIMIT {LINKS_SHOWN} }}
-  OPTIONAL {{ ?post org:postIn ?org }} }}""")
+    posts = _posts_and_bodies(iri)
     members = _select(f"SELECT DISTINCT ?org WHERE {{ {node} org:memberOf ?org }} LIMIT {LINKS_SHOWN}")
     labels = names(get_store(), get_pages(), [r[k].value for r in posts + members for k in ("post", "org") if k in r], lang)
 

@@ -94,7 +94,31 @@ def organization(store: Store, iri: str) -> dict:
     return data
 
 
-def person(store: Store, iri: str) -> dict:
+def held_posts(store: Store, iri: str) -> list[str]:
+    """The posts (up to MAX_VALUES) a person holds, sorted; read once per request (the JSON-LD and
+    the person's profile both show them)."""
+    from flask import g, has_app_context
+    kept = g.setdefault("kg_held_posts", {}) if has_app_context() else {}
+    if iri not in kept:
+        kept[iri] = [r["post"] for r in _values(store, iri, f"<{iri}> org:holds ?post", "post")]
+    return kept[iri]
+
+
+def _named(store: Store, iri: str, bodies: list[str], pages=None) -> list[dict[str, str]]:
+    """{id, name} of each body, sorted: the name is its Polish (or untagged) preferred label,
+    read from the page index (which keeps exactly that label of every entity a report names: the
+    mapping gives each one label, in Polish), else from the store."""
+    from service.pageindex import read
+    found = read.labels(pages, bodies, "pl") if pages is not None else {}
+    rows = [{"id": b, "name": found[b]} for b in bodies if b in found]
+    rest = [b for b in bodies if b not in found]
+    if rest:
+        rows += _values(store, iri, f"VALUES ?id {{ {' '.join(f'<{b}>' for b in rest)} }} "
+                        f"OPTIONAL {{ ?id skos:prefLabel ?name {_PL} }}", "id", "name")
+    return sorted(rows, key=lambda r: (r["id"], r.get("name", "")))
+
+
+def person(store: Store, iri: str, pages=None) -> dict:
     data = {"@context": "https://schema.org", "@type": "Person", "@id": iri, "url": iri,
             "name": _first(store, iri, "?e foaf:name ?name", "name")
             or _first(store, iri, f"?e skos:prefLabel ?name {_PL}", "name")}
@@ -105,14 +129,13 @@ def person(store: Store, iri: str) -> dict:
             data[key] = value
     # the posts first (a bounded few), then what they say: a path from the person through every
     # post it holds would read them all
-    posts = " ".join(f"<{r['post']}>" for r in _values(store, iri, f"<{iri}> org:holds ?post", "post"))
+    posts = " ".join(f"<{post}>" for post in held_posts(store, iri))
     titles = [r["t"] for r in _values(store, iri, f"VALUES ?post {{ {posts} }} ?post kg:postTitle ?t", "t")] if posts else []
     if titles:
         data["jobTitle"] = titles
     in_bodies = f"{{ VALUES ?post {{ {posts} }} ?post org:postIn ?id }} UNION " if posts else ""
     bodies = [r["id"] for r in _values(store, iri, f"{in_bodies}{{ <{iri}> org:memberOf ?id }}", "id")]
-    employers = _values(store, iri, f"VALUES ?id {{ {' '.join(f'<{b}>' for b in bodies)} }} "
-                        f"OPTIONAL {{ ?id skos:prefLabel ?name {_PL} }}", "id", "name") if bodies else []
+    employers = _named(store, iri, bodies, pages) if bodies else []
     if employers:
         data["affiliation"] = [_agent(r) for r in employers]
     return data
@@ -121,11 +144,12 @@ def person(store: Store, iri: str) -> dict:
 BUILDERS = {SCHEMA_EVENT: event, ORGANIZATION: organization, PERSON: person}
 
 
-def schema_org(store: Store, iri: str, types: list[str]) -> dict | None:
-    """The schema.org description of an event, organisation or person; None for other kinds."""
+def schema_org(store: Store, iri: str, types: list[str], pages=None) -> dict | None:
+    """The schema.org description of an event, organisation or person; None for other kinds.
+    `pages`, the page index, gives the names of a person's bodies."""
     for type_iri, build in BUILDERS.items():
         if type_iri in types:
-            return build(store, iri)
+            return build(store, iri, pages) if build is person else build(store, iri)
     return None
 
 
