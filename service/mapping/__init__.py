@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from hashlib import blake2b
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import Literal, NamedNode, Quad
 
+from service.mapping.identity import (
+    Entity, IdentityBlock, block_digest, organisation_identity, person_identity, place_identity, post_identity,
+)
+from service.mapping.iris import entities_graph, entity_iri, is_entities_graph, report_iri
 from service.mapping.posts import is_post_name
 from service.mapping.slug import slug
 from service.mapping.vocab import (
-    CONTRIBUTION_ROLES, CV, DCT, EVENT_KINDS, FOAF, KG, LOCN, ORG, PATRON_ROLES, PERSON, PROV,
+    CONTRIBUTION_ROLES, CV, DCT, EVENT_KINDS, FOAF, KG, LOCN, ORG, PATRON_ROLES, PROV,
     RDF, ROLE, SCHEMA, SKOS, THEME, XSD, kind_node,
 )
 
@@ -35,20 +37,6 @@ class MappingError(ValueError):
     """The record cannot be turned into RDF (it is not a report record)."""
 
 
-def entity_iri(base: str, kind: str, key: str) -> NamedNode:
-    return NamedNode(f"{base.rstrip('/')}/id/{kind}/{key}")
-
-
-def entities_graph(base: str) -> NamedNode:
-    """The one graph that holds every entity's identity statements (types, names)."""
-    return NamedNode(f"{base.rstrip('/')}/graph/entities")
-
-
-def is_entities_graph(graph: str) -> bool:
-    """Whether a graph IRI is an entities graph (of any base)."""
-    return graph.endswith("/graph/entities")
-
-
 #: Predicates of identity statements: true of the entity whatever report names it, so written once
 #: into the entities graph (with rdf:type for entities; a report's and a participation's types stay
 #: in the report graph, they are the report's own).
@@ -56,11 +44,6 @@ IDENTITY_PREDICATES = frozenset({
     RDF.type, SKOS.prefLabel, SKOS.altLabel, FOAF.name, FOAF.givenName, FOAF.familyName,
     LOCN.geographicName, KG.place, KG.postTitle, ORG.postIn, SCHEMA.name,
 })
-
-
-def report_iri(base: str, name: str) -> NamedNode:
-    """The report's IRI, which is also the name of its graph."""
-    return entity_iri(base, "report", slug(name))
 
 
 def _date(value: str) -> Literal:
@@ -84,114 +67,6 @@ def _text(value) -> str | None:
     return None
 
 
-#: Entities whose identity statements are kept built, per kind of entity: names recur across
-#: reports, and building terms and quads is most of the mapping's cost.
-IDENTITY_MEMO = 1 << 15
-
-
-class IdentityBlock:
-    """One entity's identity quads (one subject, the entities graph), as N-Quads once asked for:
-    an entity named in many reports is serialised once per process."""
-    __slots__ = ("subject", "quads", "_nquads", "_digest", "_statements")
-
-    def __init__(self, subject: NamedNode, quads: tuple[Quad, ...]):
-        self.subject, self.quads = subject, quads
-        self._nquads = self._digest = self._statements = None
-
-    @property
-    def statements(self) -> tuple[tuple, ...]:
-        """The quads as (subject, predicate, object) terms, taken apart once."""
-        if self._statements is None:
-            self._statements = tuple((q.subject, q.predicate, q.object) for q in self.quads)
-        return self._statements
-
-    @property
-    def nquads(self) -> bytes:
-        if self._nquads is None:
-            self._nquads = serialize(self.quads, format=RdfFormat.N_QUADS)
-        return self._nquads
-
-    @property
-    def digest(self) -> bytes:
-        """What names the block where its bytes were seen before (`block_digest`)."""
-        if self._digest is None:
-            self._digest = block_digest(self.nquads)
-        return self._digest
-
-
-def block_digest(nquads: bytes) -> bytes:
-    return blake2b(nquads, digest_size=16).digest()
-
-
-@dataclass(frozen=True, eq=False)
-class _Entity:
-    """An entity as a report names it: its node, its identity block, the entities its identity
-    points to (an organisation's place, a post's body), all of which the report then mentions."""
-    node: NamedNode
-    block: IdentityBlock
-    parts: tuple["_Entity", ...] = ()
-
-
-def _identity(base: str, kind: str, key: str, statements, parts=()) -> _Entity:
-    node = entity_iri(base, kind, key)
-    graph = entities_graph(base)
-    return _Entity(node, IdentityBlock(node, tuple(Quad(node, p, o, graph) for p, o in statements(node))), parts)
-
-
-@lru_cache(maxsize=IDENTITY_MEMO)
-def _place(base: str, name: str, kind: str) -> _Entity:
-    def statements(node):
-        yield RDF.type, DCT.Location
-        if kind == "venue":
-            yield RDF.type, SCHEMA.Place
-        yield SKOS.prefLabel, Literal(name, language="pl")
-        yield LOCN.geographicName, Literal(name, language="pl")
-    return _identity(base, kind, slug(name), statements)
-
-
-@lru_cache(maxsize=IDENTITY_MEMO)
-def _organisation(base: str, name: str, abbreviation: str | None, place: str | None) -> _Entity:
-    where = _place(base, place, "place") if place else None
-
-    def statements(node):
-        yield RDF.type, CV.PublicOrganisation
-        yield RDF.type, ORG.Organization
-        yield SKOS.prefLabel, Literal(name, language="pl")
-        if abbreviation:
-            yield SKOS.altLabel, Literal(abbreviation, language="pl")
-        if where:
-            yield KG.place, where.node
-    return _identity(base, "organisation", slug(name), statements, (where,) if where else ())
-
-
-@lru_cache(maxsize=IDENTITY_MEMO)
-def _post(base: str, label: str, title: str | None, organisation: str | None, key: str) -> _Entity:
-    body = _organisation(base, organisation, None, None) if organisation else None
-
-    def statements(node):
-        yield RDF.type, ORG.Post
-        yield SKOS.prefLabel, Literal(label, language="pl")
-        if title:
-            yield KG.postTitle, Literal(title.lower(), language="pl")
-        if body:
-            yield ORG.postIn, body.node
-    return _identity(base, "post", key, statements, (body,) if body else ())
-
-
-@lru_cache(maxsize=IDENTITY_MEMO)
-def _person(base: str, name: str) -> _Entity:
-    def statements(node):
-        yield RDF.type, PERSON.Person
-        yield RDF.type, FOAF.Person
-        yield SKOS.prefLabel, Literal(name, language="pl")
-        yield FOAF.name, Literal(name)
-        parts = name.split()
-        if len(parts) > 1:
-            yield FOAF.givenName, Literal(" ".join(parts[:-1]))
-            yield FOAF.familyName, Literal(parts[-1])
-    return _identity(base, "person", slug(name), statements)
-
-
 class Mapped(list):
     """A report's quads (a list, each once), and the same split by graph: `own`, the report
     graph's; `blocks`, the identity statements, one `IdentityBlock` per entity (an entity named
@@ -213,7 +88,7 @@ class _Writer:
     own: list[Quad] = field(default_factory=list)
     seen: set = field(default_factory=set)
     blocks: list[IdentityBlock] = field(default_factory=list)
-    named: set = field(default_factory=set)   # the _Entity objects put already
+    named: set = field(default_factory=set)   # the Entity objects put already
     events: dict = field(default_factory=dict)  # event node → its identity quads
 
     def add(self, s, p, o) -> None:
@@ -236,7 +111,7 @@ class _Writer:
     def mentioned(self, node) -> None:
         self.add(node, DCT.isReferencedBy, self.graph)
 
-    def _named(self, entity: _Entity) -> NamedNode:
+    def _named(self, entity: Entity) -> NamedNode:
         """Puts an entity's identity block and mention, and its parts' (once per report)."""
         if entity not in self.named:
             self.named.add(entity)
@@ -252,17 +127,17 @@ class _Writer:
 
     # entities -----------------------------------------------------------------------------
     def place(self, name: str, kind: str = "place") -> NamedNode:
-        return self._named(_place(self.base, name, kind))
+        return self._named(place_identity(self.base, name, kind))
 
     def organisation(self, name: str, abbreviation: str | None = None,
                      place: str | None = None) -> NamedNode:
-        return self._named(_organisation(self.base, name, abbreviation, place))
+        return self._named(organisation_identity(self.base, name, abbreviation, place))
 
     def post(self, label: str, title: str | None, organisation: str | None,
              key: str | None = None) -> NamedNode:
         """A post; its key is title + body, else `key` (given by the caller), else the label."""
         key = slug(f"{title} {organisation}") if title and organisation else (key or slug(label))
-        return self._named(_post(self.base, label, title, organisation, key))
+        return self._named(post_identity(self.base, label, title, organisation, key))
 
     def body(self, name: str, known_titles: set[str]) -> NamedNode:
         """An organiser or patron: a post ("Marszałek Województwa X") or an organisation."""
@@ -271,7 +146,7 @@ class _Writer:
         return self.organisation(name)
 
     def person(self, name: str, honorific: str | None = None) -> NamedNode:
-        node = self._named(_person(self.base, name))
+        node = self._named(person_identity(self.base, name))
         if honorific:
             self.add(node, SCHEMA.honorificPrefix, Literal(honorific))
         return node
@@ -361,8 +236,9 @@ def map_record(record: dict, *, name: str, base: str, source_file: str | None = 
                text: str | None = None) -> Mapped:
     """The quads of one report record, in two graphs: what the report states in its own graph
     (`report_iri(base, name)`), the identity statements of the entities it names (types, names:
-    `IDENTITY_PREDICATES`) in the shared `entities_graph(base)`. Loading a report replaces its
-    graph and adds (never removes) its identity quads. `text` is the report's own text, kept as
+    `IDENTITY_PREDICATES`) in the shared `entities_graph(base)`, as a `Mapped` list that also
+    keeps them split by graph. Loading a report replaces its graph and adds (never removes) its
+    identity quads. `text` is the report's own text, kept as
     `schema:text` so that readers can see the sentences behind the facts."""
     if not isinstance(record, dict) or not isinstance(record.get("event"), dict):
         raise MappingError("not a report record: no 'event' object")
