@@ -30,6 +30,7 @@ from typing import Mapping, Sequence
 import pyoxigraph as ox
 
 from service.mapping import Mapped
+from service.mapping.vocab import RDF
 from service.shacl_compile import Plan, ReportIndex, Unsupported, compile_shapes
 from service.validate import (
     SCHEMA_REPORT, Violation, _entities_graph_of, _sparql_constraints, shapes_graph, validate_quads,
@@ -38,7 +39,6 @@ from service.validate import (
 log = logging.getLogger(__name__)
 
 _REPORT_CLASS = ox.NamedNode(str(SCHEMA_REPORT))
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _GRAPH_VAR = "_report_graph"
 #: A SHACL SELECT this module can run inside GRAPH ?g: a plain projection and one group pattern.
 _SIMPLE_SELECT = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?(?:[?$]\w+\s+)+WHERE\s*\{(.*)\}\s*$",
@@ -61,7 +61,7 @@ class FastCheck:
     def for_sparql(self, p, o) -> bool:
         """Whether a statement goes to the batch store the SPARQL constraints read."""
         keep, types = self.sparql_predicates, self.sparql_types
-        return keep is None or (p in keep and (types is None or p != _RDF_TYPE or o in types))
+        return keep is None or (p in keep and (types is None or p != RDF.type or o in types))
 
 
 def _per_graph_query(constraint) -> str:
@@ -99,18 +99,18 @@ def _predicates_read(query: str) -> tuple[frozenset | None, frozenset | None]:
     types: set | None = set()
 
     def visit(node, depth: int = 0) -> bool:
+        nonlocal types
         if depth > 200 or isinstance(node, Path):
             return False
         if isinstance(node, URIRef):
             found.add(ox.NamedNode(str(node)))
         elif isinstance(node, dict):
             # BGPs hold triples; the parse tree left in NOT EXISTS holds flat lists s p o s p o …
-            nonlocal types
             for triples in dict.get(node, "triples") or ():  # (CompValue.get is not dict.get)
                 if len(triples) % 3 or not all(isinstance(p, URIRef) for p in triples[1::3]):
                     return False
                 for p, o in zip(triples[1::3], triples[2::3]):
-                    if str(p) == _RDF_TYPE.value and types is not None:
+                    if types is not None and str(p) == RDF.type.value:
                         types = types | {ox.NamedNode(str(o))} if isinstance(o, URIRef) else None
             return all(visit(v, depth + 1) for v in dict.values(node))
         elif isinstance(node, (list, tuple, set, frozenset)):

@@ -42,7 +42,7 @@ def _agent(row: dict, type_key: str = "type") -> dict:
     return {"@type": kind, "@id": row["id"], "name": row.get("name", row["id"])}
 
 
-def event(store: Store, iri: str) -> dict:
+def event(store: Store, iri: str, pages=None) -> dict:
     data = {"@context": "https://schema.org", "@type": "Event", "@id": iri, "url": iri}
     data["name"] = _first(store, iri, f"?e skos:prefLabel ?name {_PL}", "name")
     for key, prop in (("startDate", "schema:startDate"), ("endDate", "schema:endDate")):
@@ -82,7 +82,7 @@ def event(store: Store, iri: str) -> dict:
     return data
 
 
-def organization(store: Store, iri: str) -> dict:
+def organization(store: Store, iri: str, pages=None) -> dict:
     data = {"@context": "https://schema.org", "@type": "Organization", "@id": iri, "url": iri,
             "name": _first(store, iri, f"?e skos:prefLabel ?name {_PL}", "name")}
     alternates = [r["a"] for r in _values(store, iri, "?e skos:altLabel ?a", "a")]
@@ -146,10 +146,10 @@ BUILDERS = {SCHEMA_EVENT: event, ORGANIZATION: organization, PERSON: person}
 
 def schema_org(store: Store, iri: str, types: list[str], pages=None) -> dict | None:
     """The schema.org description of an event, organisation or person; None for other kinds.
-    `pages`, the page index, gives the names of a person's bodies."""
+    `pages`, the page index, gives names where a builder can read them there (a person's bodies)."""
     for type_iri, build in BUILDERS.items():
         if type_iri in types:
-            return build(store, iri, pages) if build is person else build(store, iri)
+            return build(store, iri, pages)
     return None
 
 
