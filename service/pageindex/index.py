@@ -236,11 +236,14 @@ class PageIndex:
         _aggregate_events(conn, events)
 
 
-def _fill(conn, table: str, values) -> None:
-    """A temporary table of IRIs (the entities or events a change touches)."""
+def _fill(conn, table: str, values, select: str | None = None) -> None:
+    """A temporary table of IRIs (the entities or events a change touches): `values`, and the
+    rows of `select`."""
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (iri TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.execute(f"DELETE FROM {table}")
     conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?)", ((v,) for v in values))
+    if select:
+        conn.execute(f"INSERT OR IGNORE INTO {table} {select}")
 
 
 def _listed_per_kind(conn) -> dict[str, int]:
@@ -279,7 +282,11 @@ def _insert_report(conn, rows: ReportRows, named_events: set[str], events: set[s
 def _aggregate_events(conn, events: set[str]) -> None:
     """Each touched event's row and facet values again from its facts, and the counts by difference."""
     _fill(conn, "t_event", events)
-    top_before = conn.execute("SELECT COUNT(*) FROM event WHERE top = 1 AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
+    top_before = _touched_top_events(conn)
+    # the values whose counts go down: only these can fall to zero
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS t_facet (facet TEXT, value TEXT, PRIMARY KEY (facet, value)) WITHOUT ROWID")
+    conn.execute("DELETE FROM t_facet")
+    conn.execute("INSERT OR IGNORE INTO t_facet SELECT facet, value FROM event_facet WHERE event IN (SELECT iri FROM t_event)")
     _adjust_facet_counts(conn, -1)
     conn.execute("DELETE FROM event_facet WHERE event IN (SELECT iri FROM t_event)")
     conn.execute("DELETE FROM event WHERE iri IN (SELECT iri FROM t_event)")
@@ -294,25 +301,34 @@ UPDATE event SET places = COALESCE((
     SELECT DISTINCT p.label FROM event_link l JOIN entity p ON p.iri = l.value AND p.kind = 'place'
     WHERE l.event = event.iri AND l.facet = 'location' ORDER BY p.label)), '')
 WHERE iri IN (SELECT iri FROM t_event)""")
+    # each branch walks the touched top-level events first (CROSS JOIN keeps that order): joined
+    # the other way round, SQLite walks every top-level event of the index for each branch
+    _fill(conn, "t_top", [], "SELECT ev.iri FROM t_event t CROSS JOIN event ev ON ev.iri = t.iri WHERE ev.top = 1")
     conn.execute("""
 INSERT OR IGNORE INTO event_facet (facet, value, event)
-SELECT 'year', substr(f.start, 1, 4), f.event FROM event_fact f JOIN event ev ON ev.iri = f.event AND ev.top = 1
-  WHERE f.event IN (SELECT iri FROM t_event) AND length(f.start) >= 4
-UNION SELECT 'month', substr(f.start, 1, 7), f.event FROM event_fact f JOIN event ev ON ev.iri = f.event AND ev.top = 1
-  WHERE f.event IN (SELECT iri FROM t_event) AND length(f.start) >= 7
-UNION SELECT l.facet, l.value, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top = 1
-  WHERE l.event IN (SELECT iri FROM t_event) AND l.facet IN ('theme', 'organiser', 'patron')
-UNION SELECT 'place', l.value, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top = 1
+SELECT 'year', substr(f.start, 1, 4), f.event FROM t_top t CROSS JOIN event_fact f ON f.event = t.iri
+  WHERE length(f.start) >= 4
+UNION SELECT 'month', substr(f.start, 1, 7), f.event FROM t_top t CROSS JOIN event_fact f ON f.event = t.iri
+  WHERE length(f.start) >= 7
+UNION SELECT l.facet, l.value, l.event FROM t_top t CROSS JOIN event_link l ON l.event = t.iri
+  WHERE l.facet IN ('theme', 'organiser', 'patron')
+UNION SELECT 'place', l.value, l.event FROM t_top t CROSS JOIN event_link l ON l.event = t.iri
   JOIN entity p ON p.iri = l.value AND p.kind = 'place'
-  WHERE l.event IN (SELECT iri FROM t_event) AND l.facet = 'location'
-UNION SELECT 'voivodeship', r.voivodeship, l.event FROM event_link l JOIN event ev ON ev.iri = l.event AND ev.top = 1
+  WHERE l.facet = 'location'
+UNION SELECT 'voivodeship', r.voivodeship, l.event FROM t_top t CROSS JOIN event_link l ON l.event = t.iri
   JOIN entity p ON p.iri = l.value AND p.kind = 'place'
   JOIN place_region r ON r.slug = substr(l.value, instr(l.value, '/id/place/') + 10)
-  WHERE l.event IN (SELECT iri FROM t_event) AND l.facet = 'location'""")
+  WHERE l.facet = 'location'""")
     _adjust_facet_counts(conn, +1)
-    conn.execute("DELETE FROM facet_count WHERE n <= 0")
-    top_after = conn.execute("SELECT COUNT(*) FROM event WHERE top = 1 AND iri IN (SELECT iri FROM t_event)").fetchone()[0]
+    conn.execute("DELETE FROM facet_count WHERE (facet, value) IN (SELECT facet, value FROM t_facet) AND n <= 0")
+    top_after = _touched_top_events(conn)
     _bump_kind(conn, "top-event", top_after - top_before)
+
+
+def _touched_top_events(conn) -> int:
+    """How many of the touched events (t_event) are top-level, looked up one by one (the
+    `event_order` index would walk every top-level event)."""
+    return conn.execute("SELECT COUNT(*) FROM t_event t CROSS JOIN event ev ON ev.iri = t.iri WHERE ev.top = 1").fetchone()[0]
 
 
 #: role (its local name) → the group a page shows it in; any other role is "attended"
