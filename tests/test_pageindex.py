@@ -24,7 +24,7 @@ from service.pageindex.derive import fold
 from service.store import open_store
 from support import BASE, DEMO_RECORDS, DEMO_REPORTS, KG
 
-TABLES = ("entity", "word", "report", "mention", "event_fact", "event_link", "participation",
+TABLES = ("entity", "word", "word_pair", "report", "mention", "event_fact", "event_link", "participation",
           "event", "event_facet", "facet_count", "kind_count")
 PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX schema: <http://schema.org/> PREFIX kg: <https://w3id.org/konferencje-kg/def#>
@@ -317,6 +317,38 @@ SELECT DISTINCT ?ev ?role WHERE {{ {{ ?p cv:hasParticipant <{org}> }} UNION {{ ?
         paged = [a for k in range(0, len(shown), 3) for a in read.appearances(pages, org, limit=3, offset=k)]
         assert paged == shown
         assert [a.start for a in shown] == sorted((a.start for a in shown), reverse=True)
+
+
+def test_an_index_of_the_previous_version_gets_its_word_pairs_in_place(tmp_path, monkeypatch):
+    """An index of MIGRATES_FROM (no word pairs, or an older writer's) opened with this version
+    gets the pairs of a fresh build from its own labels, and no rebuild from the store."""
+    import sqlite3
+
+    from service.pageindex.index import MIGRATES_FROM, VERSION
+    from service.pageindex.keeper import Keeper
+    store = open_store(str(tmp_path / "store"))
+    pages = pages_for(store)
+    ingest(store, [DEMO_RECORDS], base=BASE, validate=False)
+    store._page_keeper.rebuild()
+    built = rows(pages)
+    assert built["word_pair"] and pages.meta("version") == VERSION
+    store.close()
+    shutil.copytree(tmp_path / "store", tmp_path / "copy")  # a store this process has not opened
+    shutil.copy(pages.path, tmp_path / "copy.pages.sqlite")
+    with sqlite3.connect(tmp_path / "copy.pages.sqlite") as conn:
+        conn.execute("DELETE FROM word_pair")
+        conn.execute("INSERT INTO word_pair VALUES ('stale', 'zzz', 9, 'x')")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'version'", (MIGRATES_FROM,))
+
+    def rebuild(self):
+        raise AssertionError("rebuilt from the store")
+    monkeypatch.setattr(Keeper, "_rebuild", rebuild)
+    store = open_store(str(tmp_path / "copy"))
+    try:
+        pages = pages_for(store)
+        assert pages.meta("version") == VERSION and rows(pages) == built
+    finally:
+        store.close()
 
 
 def test_a_post_that_takes_part_counts_for_its_body():

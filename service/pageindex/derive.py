@@ -8,6 +8,7 @@ index is built from a store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Iterable, NamedTuple
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -26,6 +27,10 @@ KIND_OF_TYPE = {
     FOAF.Document.value: "report",
 }
 VENUE_TYPE = SCHEMA.Place.value
+
+#: Words shorter than this (w, i, na: a search matches them whole) are left out of the word pairs:
+#: a fifth of the pairs at 100k reports, and too common to lead a search (they are probed).
+PAIR_WORD_MIN = 3
 
 #: predicate → facet of an event's link
 LINK_FACETS = {
@@ -157,3 +162,10 @@ def report_rows(report: str, quads: Iterable[Quad]) -> ReportRows:
 def label_words(label: str) -> list[str]:
     """The distinct folded words of a label, for the search table."""
     return list(dict.fromkeys(fold(label).split()))
+
+
+def label_pairs(label: str) -> list[tuple[str, str]]:
+    """Each pair of distinct folded words of a label (of PAIR_WORD_MIN letters or more), the lesser
+    first, for the word-pair table: a search of two common words reads the names holding both,
+    not every name holding either."""
+    return list(combinations(sorted(w for w in label_words(label) if len(w) >= PAIR_WORD_MIN), 2))

@@ -10,19 +10,25 @@ events per facet value), so every page is an indexed lookup: no page reads the w
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
 from typing import Iterable
 
-from service.pageindex.derive import Identity, ReportRows, fold, label_words
+from service.pageindex.derive import Identity, ReportRows, fold, label_pairs, label_words
 
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
-#: Changes whenever what the rows mean changes: an index of another version is rebuilt.
-VERSION = "2"
+#: Changes whenever what the rows mean changes: an index of another version is rebuilt (but one
+#: of MIGRATES_FROM, which is brought up in place).
+VERSION = "3"
+#: The version whose rows are this one's but the word pairs: an index of it gets them from its own
+#: labels at opening, where a rebuild would read every report back from the store.
+MIGRATES_FROM = "2"
 #: Page cache of a reading connection and of the writing one, in KiB (SQLite's default is 2 MB:
 #: at 100k reports the index is gigabytes, and inserts land all over its B-trees).
 READ_CACHE_KB = 32 * 1024
@@ -32,6 +38,7 @@ WRITE_CACHE_KB = 256 * 1024
 #: 32 MB page cache of each holds only a sliver of a gigabyte index and a miss is a read() call.
 MMAP_BYTES = 16 * 1024 ** 3
 _memory_ids = count()
+log = logging.getLogger(__name__)
 
 
 class PageIndex:
@@ -49,6 +56,7 @@ class PageIndex:
         with self.write_lock, self._keeper:
             self._keeper.executescript(SCHEMA)
             self._load_regions(self._keeper)
+        self._migrate()
 
     @classmethod
     def open(cls, path: str | Path) -> "PageIndex":
@@ -130,6 +138,21 @@ class PageIndex:
         """Each indexed report's ingest stamp."""
         return dict(self.connection().execute("SELECT iri, COALESCE(stamp, '') FROM report"))
 
+    def _migrate(self) -> None:
+        """Bring an index of MIGRATES_FROM up to VERSION in place: the word pairs made from the
+        labels of its entity table, in one transaction (pages read the old rows meanwhile)."""
+        if self.meta("version") != MIGRATES_FROM:
+            return
+        with self.transaction() as conn:
+            if conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() != (MIGRATES_FROM,):
+                return  # brought up by another process meanwhile
+            started = time.perf_counter()
+            conn.execute("DELETE FROM word_pair")  # rows an older writer may have left behind
+            _fill_pairs(conn)
+            self.set_meta("version", VERSION, conn)
+        log.info("page index: word pairs made in %.1f s (version %s to %s)", time.perf_counter() - started,
+                 MIGRATES_FROM, VERSION)
+
     @staticmethod
     def _load_regions(conn) -> None:
         from service.gazetteer import localities
@@ -178,7 +201,7 @@ class PageIndex:
 
     @staticmethod
     def clear_rows(conn) -> None:
-        for table in ("entity", "word", "report", "mention", "event_fact", "event_link",
+        for table in ("entity", "word", "word_pair", "report", "mention", "event_fact", "event_link",
                       "participation", "event", "event_facet", "facet_count", "kind_count", "meta"):
             conn.execute(f"DELETE FROM {table}")
 
@@ -199,10 +222,8 @@ class PageIndex:
                  post_in = COALESCE(excluded.post_in, entity.post_in)""",
             [(x.iri, x.kind, x.label, x.label_en, fold(x.label), x.post_in) for x in identities])
         changed = [x for x in identities if old.get(x.iri) != x.label]
-        conn.executemany("DELETE FROM word WHERE word = ? AND len = ? AND iri = ?",  # rare: a renamed entity
-                         [(w, len(old[x.iri]), x.iri) for x in changed if x.iri in old for w in label_words(old[x.iri])])
-        conn.executemany("INSERT OR IGNORE INTO word VALUES (?, ?, ?)",
-                         [(w, len(x.label), x.iri) for x in changed for w in label_words(x.label)])
+        _unindex_names(conn, [(x.iri, old[x.iri]) for x in changed if x.iri in old])  # rare: a renamed entity
+        _index_names(conn, [(x.iri, x.label) for x in changed])
 
     @staticmethod
     def _change(conn, *, dropped: list[str], added: list[ReportRows], forgotten: list[str] = ()) -> None:
@@ -342,12 +363,40 @@ def group_of(role: str) -> str:
 
 
 def _forget_entity(conn, iri: str) -> None:
-    """Remove an entity's row and its search words (looked up by key, from its label)."""
+    """Remove an entity's row and its search rows."""
     row = conn.execute("SELECT label FROM entity WHERE iri = ?", (iri,)).fetchone()
     if row:
-        conn.executemany("DELETE FROM word WHERE word = ? AND len = ? AND iri = ?",
-                         [(w, len(row[0]), iri) for w in label_words(row[0])])
+        _unindex_names(conn, [(iri, row[0])])
         conn.execute("DELETE FROM entity WHERE iri = ?", (iri,))
+
+
+def _word_rows(labelled: list[tuple[str, str]]) -> list[tuple]:
+    """The word-table rows of these (IRI, label)s."""
+    return [(w, len(label), iri) for iri, label in labelled for w in label_words(label)]
+
+
+def _pair_rows(labelled: Iterable[tuple[str, str]]) -> list[tuple]:
+    """The word-pair rows of these (IRI, label)s."""
+    return [(a, b, len(label), iri) for iri, label in labelled for a, b in label_pairs(label)]
+
+
+def _index_names(conn, labelled: list[tuple[str, str]]) -> None:
+    """Make these (IRI, label)s found by search: their words and their pairs of words."""
+    conn.executemany("INSERT OR IGNORE INTO word VALUES (?, ?, ?)", _word_rows(labelled))
+    conn.executemany("INSERT OR IGNORE INTO word_pair VALUES (?, ?, ?, ?)", _pair_rows(labelled))
+
+
+def _unindex_names(conn, labelled: list[tuple[str, str]]) -> None:
+    """Take these (IRI, label)s out of search: the rows _index_names made, looked up by key."""
+    conn.executemany("DELETE FROM word WHERE word = ? AND len = ? AND iri = ?", _word_rows(labelled))
+    conn.executemany("DELETE FROM word_pair WHERE a = ? AND b = ? AND len = ? AND iri = ?", _pair_rows(labelled))
+
+
+def _fill_pairs(conn) -> None:
+    """The word pairs of every entity, from its label, made as they are inserted: millions of rows
+    at 100k reports, not held at once (sorting them first saves no time)."""
+    labelled = conn.execute("SELECT iri, label FROM entity")
+    conn.executemany("INSERT INTO word_pair VALUES (?, ?, ?, ?)", (row for x in labelled for row in _pair_rows([x])))
 
 
 def _adjust_facet_counts(conn, sign: int) -> None:

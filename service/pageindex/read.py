@@ -1,14 +1,15 @@
 """What pages ask the page index. Every question is answered from an index in key order, so its
 cost grows with the rows a page shows (and with the events a chosen filter keeps), not with the
 graph: lists page by (sort key, IRI), events by (start, label), facets read precomputed counts,
-search walks the word table shortest name first, an entity's appearances and reports page by date.
+search walks the word (or word-pair) table shortest name first, an entity's appearances and
+reports page by date.
 """
 from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
 
-from service.pageindex.derive import fold
+from service.pageindex.derive import PAIR_WORD_MIN, fold
 from service.pageindex.index import GROUPS, PageIndex, rows_in
 
 #: A query word with fewer index entries than this leads a search (its entries are read, the
@@ -20,6 +21,9 @@ SEARCH_FEW = 256
 COUNT_CAP = 250
 #: Word forms a search word stands for as a prefix ("osrod" → osrodek, osrodka, …).
 SEARCH_FORMS = 64
+#: When every word is common, two of them lead from the word-pair table if one form of each makes
+#: at most this many pairs: each pair is a seek and a range of its own, merged in order.
+PAIR_FORMS = 16
 
 
 @dataclass
@@ -72,14 +76,7 @@ def cursor(index: PageIndex, iri: str) -> tuple[str, str] | None:
 
 def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") -> list[Entry]:
     """Entities with a word of their name starting with each word of `text` (case and diacritics
-    aside; a word of one or two letters must be a whole word), shortest names first.
-
-    One word: its entries in the word table, in (label length, entity) order. Several: if one of
-    them has few entries (under SEARCH_FEW), those are read and each other word is a key probe on
-    the same (label length, entity); if every word is common, the words' entries are merged in
-    (label length, entity) order (SQLite's merge INTERSECT), which reads each list once and stops
-    at `limit` names, where probing would seek once per entry of the rarest word and finding the
-    rarest word would mean counting them all."""
+    aside; a word of one or two letters must be a whole word), shortest names first."""
     words = list(dict.fromkeys(fold(text).split()))[:8]
     if not words:
         return []
@@ -87,22 +84,7 @@ def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") ->
     forms = {w: _forms(conn, w) for w in words}
     if not all(forms.values()):
         return []
-
-    def marks(word: str) -> str:
-        return ",".join("?" * len(forms[word]))
-
-    counted = {w: _entries(conn, forms[w], SEARCH_FEW) for w in words} if len(words) > 1 else {words[0]: 0}
-    order = sorted(words, key=lambda w: (counted[w], words.index(w)))
-    params: list = [f for w in order for f in forms[w]]
-    if counted[order[0]] < SEARCH_FEW:  # the rarest word leads, the others are probed, rarest first
-        sql = f"SELECT DISTINCT w0.len, w0.iri FROM word w0 WHERE w0.word IN ({marks(order[0])})"
-        for i, word in enumerate(order[1:], 1):
-            sql += (f" AND EXISTS (SELECT 1 FROM word w{i} WHERE w{i}.word IN ({marks(word)})"
-                    f" AND w{i}.len = w0.len AND w{i}.iri = w0.iri)")
-        sql += " ORDER BY w0.len, w0.iri LIMIT ?"
-    else:
-        sql = " INTERSECT ".join(f"SELECT len, iri FROM word WHERE word IN ({marks(w)})" for w in order)
-        sql += " ORDER BY 1, 2 LIMIT ?"
+    sql, params = _matching_names(conn, words, forms)
     found = [iri for _len, iri in conn.execute(sql, [*params, int(limit) * 2])]
     entries: list[Entry] = []
     start = 0
@@ -115,6 +97,71 @@ def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") ->
         entries += [Entry(iri, _label(rows[iri][1], rows[iri][2], lang), rows[iri][3], rows[iri][4])
                     for iri in part if iri in rows]
     return entries[:limit]
+
+
+def _matching_names(conn, words: list[str], forms: dict[str, list[str]]) -> tuple[str, list]:
+    """SQL (its last parameter the LIMIT) for the (label length, IRI) of the names holding a form
+    of every word, in that order, so that what is read does not grow with the index:
+
+    One word: its entries in the word table. Several: if one of them has few entries (under
+    SEARCH_FEW), those are read and each other word is a key probe on the same (label length,
+    entity). If every word is common, two of them lead from the word-pair table (the names holding
+    both: far fewer than either word's) and the others are probed; when every two words make too
+    many form pairs (short prefixes), the words' entries are merged in (label length, entity) order
+    (SQLite's merge INTERSECT), which reads each list once, where probing would seek once per entry
+    and finding the rarest word would mean counting them all."""
+    counted = {w: _entries(conn, forms[w], SEARCH_FEW) for w in words} if len(words) > 1 else {}
+    order = sorted(words, key=lambda w: (counted.get(w, 0), words.index(w)))
+    if len(words) == 1 or counted[order[0]] < SEARCH_FEW:  # the rarest word leads, the others are probed
+        probes, params = _probes("w0", order[1:], forms)
+        return (f"SELECT DISTINCT w0.len, w0.iri FROM word w0 WHERE w0.word IN ({_marks(forms[order[0]])})"
+                f"{probes} ORDER BY w0.len, w0.iri LIMIT ?"), [*forms[order[0]], *params]
+    pair = _lead_pair(order, forms)
+    if pair:
+        return _pair_led(pair, [w for w in order if w not in pair], forms)
+    sql = " INTERSECT ".join(f"SELECT len, iri FROM word WHERE word IN ({_marks(forms[w])})" for w in order)
+    return sql + " ORDER BY 1, 2 LIMIT ?", [f for w in order for f in forms[w]]
+
+
+def _lead_pair(order: list[str], forms: dict[str, list[str]]) -> tuple[str, str] | None:
+    """The two words making the fewest form pairs (at most PAIR_FORMS), preferring two with no
+    form in common (a form both stand for is read from the word table: every name holding it).
+    Words shorter than PAIR_WORD_MIN have no pairs."""
+    paired = [w for w in order if len(w) >= PAIR_WORD_MIN]
+    pairs = [(a, b) for i, a in enumerate(paired) for b in paired[i + 1:]
+             if len(forms[a]) * len(forms[b]) <= PAIR_FORMS]
+    return min(pairs, key=lambda p: (bool(set(forms[p[0]]) & set(forms[p[1]])), len(forms[p[0]]) * len(forms[p[1]])),
+               default=None)
+
+
+def _pair_led(pair: tuple[str, str], others: list[str], forms: dict[str, list[str]]) -> tuple[str, list]:
+    """SQL for the names holding a form of both words of `pair` and of every one of `others`: for
+    each two forms, the range of the pair table holding both (of the word table, when the two are
+    one form), each in (label length, entity) order, merged (UNION), the others probed."""
+    probes, probed = _probes("x", others, forms)
+    arms, params = [], []
+    for a, b in sorted({tuple(sorted((a, b))) for a in forms[pair[0]] for b in forms[pair[1]]}):
+        if a == b:
+            arms.append(f"SELECT x.len, x.iri FROM word x WHERE x.word = ?{probes}")
+            params += [a, *probed]
+        else:
+            arms.append(f"SELECT x.len, x.iri FROM word_pair x WHERE x.a = ? AND x.b = ?{probes}")
+            params += [a, b, *probed]
+    return " UNION ".join(arms) + " ORDER BY 1, 2 LIMIT ?", params
+
+
+def _probes(alias: str, words: list[str], forms: dict[str, list[str]]) -> tuple[str, list]:
+    """Conditions that the name at `alias` holds a form of each of `words`: a key probe each."""
+    sql, params = "", []
+    for i, word in enumerate(words, 1):
+        sql += (f" AND EXISTS (SELECT 1 FROM word w{i} WHERE w{i}.word IN ({_marks(forms[word])})"
+                f" AND w{i}.len = {alias}.len AND w{i}.iri = {alias}.iri)")
+        params += forms[word]
+    return sql, params
+
+
+def _marks(values: list) -> str:
+    return ",".join("?" * len(values))
 
 
 def _forms(conn, word: str) -> list[str]:

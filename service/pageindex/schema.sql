@@ -28,6 +28,16 @@ CREATE TABLE IF NOT EXISTS word (
     PRIMARY KEY (word, len, iri)
 ) WITHOUT ROWID;
 
+-- Search: each pair of distinct folded words of each label, the lesser first (a < b), so that a
+-- search of common words reads the names holding two of them, not every name holding either.
+CREATE TABLE IF NOT EXISTS word_pair (
+    a    TEXT NOT NULL,
+    b    TEXT NOT NULL,
+    len  INTEGER NOT NULL,
+    iri  TEXT NOT NULL,
+    PRIMARY KEY (a, b, len, iri)
+) WITHOUT ROWID;
+
 -- What each report states, row by row, so that replacing or removing a report is exact.
 CREATE TABLE IF NOT EXISTS report (
     iri    TEXT PRIMARY KEY,
