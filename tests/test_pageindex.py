@@ -378,3 +378,50 @@ def test_closing_the_store_leaves_the_index_whole_and_without_its_log(tmp_path):
     store.close()
     assert not os.path.exists(pages.path + "-wal") or os.path.getsize(pages.path + "-wal") == 0
     assert rows(PageIndex.open(pages.path)) == expected
+
+
+def test_loads_waiting_for_the_indexer_are_indexed_together_as_one_by_one(tmp_path, monkeypatch):
+    """Batches that queue up while the indexer thread is busy go into the index in one
+    transaction; a report loaded again in a later batch counts in its last form, and the index
+    equals one rebuilt from the store."""
+    import threading
+    from service.ingest import find_sources
+    from service.ingest_batch import ingest_batched
+    from service.pageindex import keeper as keeper_module
+    from service.pageindex.index import PageIndex
+    monkeypatch.setattr(keeper_module, "BACKGROUND_GRAPHS", 1)  # every load through the indexer thread
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    paths = sorted(DEMO_RECORDS.glob("*.json"))
+    for path in paths:
+        shutil.copy(path, first / path.name)
+    record = json.loads(paths[0].read_text(encoding="utf-8"))
+    record["organisations"] = record["organisations"][:1]  # the same report again, changed
+    (second / paths[0].name).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+    release = threading.Event()
+    applied: list[int] = []
+    apply = PageIndex.apply
+
+    def slow_apply(self, reports, identities=None):
+        reports = list(reports)
+        applied.append(len(reports))
+        release.wait(10)  # the first batch holds the indexer while the next ones queue
+        return apply(self, reports, identities)
+
+    monkeypatch.setattr(PageIndex, "apply", slow_apply)
+    store = open_store(str(tmp_path / "store"))
+    pages = pages_for(store)
+    loads: list[int] = []
+    load_nquads = store.load_nquads
+    monkeypatch.setattr(store, "load_nquads", lambda graphs, *a, **k: (loads.append(len(graphs)), load_nquads(graphs, *a, **k)))
+    threading.Timer(1.0, release.set).start()
+    outcomes = ingest_batched(store, find_sources([first, second]), base=BASE, batch_quads=500)
+    keeper_module.wait_for(store)
+    assert all(o.ok for o in outcomes) and len(loads) > 3
+    assert len(applied) < len(loads)  # batches that waited were indexed together
+    assert sum(applied) == len(paths)  # the report loaded twice counted once, in its last form
+    kept = rows(pages)
+    store._page_keeper.rebuild()
+    assert rows(pages) == kept
+    store.close()

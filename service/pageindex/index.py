@@ -32,7 +32,7 @@ MIGRATES_FROM = "2"
 #: Page cache of a reading connection and of the writing one, in KiB (SQLite's default is 2 MB:
 #: at 100k reports the index is gigabytes, and inserts land all over its B-trees).
 READ_CACHE_KB = 32 * 1024
-WRITE_CACHE_KB = 256 * 1024
+WRITE_CACHE_KB = 1024 * 1024
 #: Bytes of the file a connection reads through a memory map (SQLite caps it at its build's
 #: limit, 2 GB here): pages come straight from the OS cache, shared by every thread's connection, where the
 #: 32 MB page cache of each holds only a sliver of a gigabyte index and a miss is a read() call.

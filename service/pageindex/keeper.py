@@ -36,6 +36,8 @@ REPORT_SEGMENT = "/id/report/"
 SYNC_CHUNK = 500
 #: Loads of at least this many graphs are indexed on a thread of their own (see Keeper.loaded).
 BACKGROUND_GRAPHS = 50
+#: Loaded batches the indexer thread may hold, and index in one transaction, while the store loads on.
+INDEX_BATCHES = 4
 #: Seconds between checks that a remote store (which other processes may write) is unchanged.
 REMOTE_CHECK_INTERVAL = 30.0
 _opening = threading.Lock()
@@ -107,21 +109,25 @@ class Keeper:
     def loaded(self, graphs: dict) -> None:
         """Index what was loaded: a big load (an ingest batch) on the indexer thread, so the store
         loads the next batch meanwhile; a small one at once."""
-        self._index(len(graphs), self._apply_loaded, graphs)
+        self._index(len(graphs), self._rows_loaded, graphs)
 
     def loaded_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict,
                       identities: list | None = None) -> None:
         """The same for a load of N-Quads bytes: rows and identities the loader derived are
-        taken as they are; what it did not derive is parsed from the bytes."""
-        self._index(len(graphs), self._apply_nquads, graphs, shared, derived, identities)
+        taken as they are; what it did not derive is parsed from the bytes (only those bytes are
+        kept while the load waits for the indexer)."""
+        graphs = {graph: b"" if graph in derived else data for graph, data in graphs.items()}
+        self._index(len(graphs), self._rows_nquads, graphs, b"" if identities is not None else shared,
+                    derived, identities)
 
-    def _index(self, graphs: int, apply, *args) -> None:
+    def _index(self, graphs: int, rows, *args) -> None:
         if graphs >= BACKGROUND_GRAPHS:
-            self._indexer().put((apply, args))
+            self._indexer().put((rows, args))
         else:
-            apply(*args)
+            self._apply(*rows(*args))
 
-    def _apply_loaded(self, graphs: dict) -> None:
+    def _rows_loaded(self, graphs: dict) -> tuple[list, list]:
+        """The report rows and the Identities of loaded quads."""
         own: dict[str, list] = {}
         identity: list = []
         for graph, quads in graphs.items():
@@ -133,10 +139,11 @@ class Keeper:
                     identity.append(q)
                 elif report and where == graph:
                     own.setdefault(graph, []).append(q)
-        self._apply([report_rows(g, qs) for g, qs in own.items()], identities(identity).values())
+        return [report_rows(g, qs) for g, qs in own.items()], list(identities(identity).values())
 
-    def _apply_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict,
-                      given: list | None = None) -> None:
+    def _rows_nquads(self, graphs: dict[str, bytes], shared: bytes, derived: dict,
+                     given: list | None = None) -> tuple[list, list]:
+        """The same for loaded N-Quads bytes."""
         reports = []
         for graph, data in graphs.items():
             if is_report_graph(graph):
@@ -149,7 +156,7 @@ class Keeper:
         if given is None:
             given = identities(q for q in parse(shared, format=RdfFormat.N_QUADS)
                                if isinstance(q.graph_name, NamedNode) and _is_identity_graph(q.graph_name.value)).values()
-        self._apply(reports, given)
+        return reports, list(given)
 
     def _apply(self, reports: list, found) -> None:
         """`found`: the Identities the written quads give."""
@@ -163,23 +170,45 @@ class Keeper:
         batch after batch, and their identity quads with them."""
         if len(self._written) > 2_000_000:
             self._written.clear()
-        return {i.iri: i for i in found if self._written.get(i.iri) != i}
+        latest: dict = {}
+        for i in found:  # an entity given twice: the last names, and a detail only the first gave
+            before = latest.get(i.iri)
+            if before is not None and (i.label_en is None or i.post_in is None):
+                i = i._replace(label_en=i.label_en or before.label_en, post_in=i.post_in or before.post_in)
+            latest[i.iri] = i
+        return {iri: i for iri, i in latest.items() if self._written.get(iri) != i}
 
     def _indexer(self) -> queue.Queue:
         if self._queue is None:
-            self._queue = queue.Queue(maxsize=2)  # the loader waits when the indexer is two batches behind
+            # the loader waits when the indexer is this many batches behind
+            self._queue = queue.Queue(maxsize=INDEX_BATCHES)
             threading.Thread(target=self._index_queued, name="kg-index", daemon=True).start()
         return self._queue
 
     def _index_queued(self) -> None:
+        """Index the loads queued, those waiting together in one transaction: in a big index the
+        rows of one batch land on pages all over its B-trees, and a transaction writes each page
+        it dirtied once, however many of its rows it took."""
         while True:
-            apply, args = self._queue.get()
+            waiting = [self._queue.get()]
+            while len(waiting) < INDEX_BATCHES:
+                try:
+                    waiting.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
             try:
-                apply(*args)
+                reports: dict[str, object] = {}
+                found: list = []
+                for rows, args in waiting:
+                    more_reports, more_found = rows(*args)
+                    reports.update((r.report, r) for r in more_reports)  # a report loaded again: the last
+                    found += more_found
+                self._apply(list(reports.values()), found)
             except Exception:  # the store has the reports; the next sync brings them in
-                log.exception("page index: a batch of %d graphs was not indexed", len(args[0]))
+                log.exception("page index: %d loaded batches were not indexed", len(waiting))
             finally:
-                self._queue.task_done()
+                for _ in waiting:
+                    self._queue.task_done()
 
     def wait(self) -> None:
         """Until every load handed to the indexer thread is in the index."""
