@@ -170,7 +170,7 @@ def test_patron_office_holders(demo_store):
 
 
 CONTRIBUTING = {"opened", "welcomed", "spoke", "presented", "moderated", "sent_letter"}
-OFFICIALS_YEAR = "VALUES ?year { 2017 }"  # the query's default year
+OFFICIALS_YEAR = "YEAR(?start) IN (2017)"  # the query's default year
 
 
 def officials(store, *years: int) -> list[dict[str, str]]:
@@ -178,7 +178,7 @@ def officials(store, *years: int) -> list[dict[str, str]]:
     if not years:
         return run(store, "officials-at-events")
     return run(store, "officials-at-events",
-               **{OFFICIALS_YEAR: "VALUES ?year { %s }" % " ".join(map(str, years))})
+               **{OFFICIALS_YEAR: "YEAR(?start) IN (%s)" % ", ".join(map(str, years))})
 
 
 def appearances(*years: int) -> set[tuple]:
