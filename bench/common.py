@@ -82,7 +82,11 @@ def start_server(store: str | Path, *, port: int | None = None, env: dict | None
                 return process, f"http://127.0.0.1:{port}"
         time.sleep(0.1)
     process.kill()
-    sys.exit("kg serve did not start")
+    try:  # what it was doing ("serving …" and no "page index … ready": building a missing index)
+        said = process.communicate(timeout=5)[1].strip()
+    except subprocess.TimeoutExpired:  # a child of it still holds the pipe
+        said = ""
+    sys.exit(f"kg serve did not start in 30 s: {said}")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -6,8 +6,9 @@ tests/test_query_rewrites.py compares them) and the time of each, run side by si
     python bench/rewrites.py --sizes 100k --runs 1 --only new officials-at-events
 
 The former text is tests/queries_before/NAME.rq (queries/NAME.rq itself for a query never
-rewritten: time it alone with `--only new`), the new one queries/NAME.rq (or `--new FILE` for a
-draft). Each side runs `--runs` times, alternately (old, new, old, new…); the best run is
+rewritten: time it alone with `--only new`; `--old FILE` for another, e.g. a query's text before
+it changed meaning, `git show REV:queries/NAME.rq`), the new one queries/NAME.rq (or `--new
+FILE` for a draft). Each side runs `--runs` times, alternately (old, new, old, new…); the best run is
 reported. The store is opened read-only (bench/out/store-SIZE is never written).
 """
 from __future__ import annotations
@@ -78,6 +79,7 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", default="1k")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--new", type=Path, help="a draft text to compare instead of queries/NAME.rq")
+    parser.add_argument("--old", type=Path, help="a text to compare with instead of tests/queries_before/NAME.rq")
     parser.add_argument("--stores", type=Path, default=OUT,
                         help="the folder holding store-SIZE (e.g. hard-linked views of bench/out's)")
     parser.add_argument("--only", choices=("old", "new"), help="time one side only")
@@ -87,8 +89,9 @@ def main(argv=None) -> None:
     for size in sizes(args.sizes):
         store = ox.Store.read_only(str(args.stores / f"store-{size}"))
         for name in names:
-            old = (BEFORE / f"{name}.rq").read_text(encoding="utf-8") \
-                if (BEFORE / f"{name}.rq").exists() else (ROOT / "queries" / f"{name}.rq").read_text()
+            former = args.old or BEFORE / f"{name}.rq"
+            old = former.read_text(encoding="utf-8") \
+                if former.exists() else (ROOT / "queries" / f"{name}.rq").read_text()
             new = (args.new or ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
             emit({"reports": size, **compare(store, name, old, new, args.runs, args.only)})
         del store

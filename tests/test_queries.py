@@ -170,36 +170,85 @@ def test_patron_office_holders(demo_store):
 
 
 CONTRIBUTING = {"opened", "welcomed", "spoke", "presented", "moderated", "sent_letter"}
+OFFICIALS_YEAR = "YEAR(?start) IN (2017)"  # the query's default year
+
+
+def officials(store, *years: int) -> list[dict[str, str]]:
+    """officials-at-events for the events that began in `years` (its default year when none)."""
+    if not years:
+        return run(store, "officials-at-events")
+    return run(store, "officials-at-events",
+               **{OFFICIALS_YEAR: "YEAR(?start) IN (%s)" % ", ".join(map(str, years))})
+
+
+def appearances(*years: int) -> set[tuple]:
+    """(person, event, part or None, role) from the records, for events that began in `years`."""
+    return {(c["person"], top["name"], None if part is top else part["name"], c["role"].replace("_", "-"))
+            for r in records().values() if year(r["event"]) in years
+            for part, top in walk(r["event"])
+            for c in part["contributions"] if c["role"] in CONTRIBUTING}
+
+
+def keys(rows) -> set[tuple]:
+    return {(r["name"], r["eventLabel"], r.get("part"), r["role"].rsplit("/", 1)[1]) for r in rows}
 
 
 def test_officials_at_events(demo_store):
-    rows = run(demo_store, "officials-at-events")
-    expected = {(c["person"], top["name"], None if part is top else part["name"], c["role"].replace("_", "-"))
-                for r in records().values() for part, top in walk(r["event"])
-                for c in part["contributions"] if c["role"] in CONTRIBUTING}
-    got = {(r["name"], r["eventLabel"], r.get("part"), r["role"].rsplit("/", 1)[1]) for r in rows}
-    assert got == expected and len(rows) == len(expected)
+    rows = officials(demo_store)
+    assert keys(rows) == appearances(2017) and len(rows) == len(appearances(2017))
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates)
+    # two events that year: Mielno's (September) rows, then Kraków's (October)
+    recs = records()
+    mielno, krakow = (recs[stem]["event"]["name"] for stem in ("2017-mielno-xii-forum-pcpr", "2017-krakow-forum-xxvi-konferencja"))
+    order = [r["eventLabel"] for r in rows]
+    assert set(order) == {mielno, krakow} and order == sorted(order, key=[mielno, krakow].index)
 
     # the post is the one the same report gives: Wyrwicka's department was renamed between years
+    assert {r["posts"] for r in rows if r["name"] == "Krystyna Wyrwicka"} == {
+        "dyrektor – Departament Pomocy Społecznej"}
+    # a talk in a session is rolled up to its event, with the session named and its own date
+    lewoc = [r for r in rows if r["name"] == "Leszek Lewoc"]
+    assert [(r["date"], r["role"].rsplit("/", 1)[1]) for r in lewoc] == [("2017-10-13", "presented")]
+    assert lewoc[0]["eventLabel"] == "XXVI Konferencja Stowarzyszenia Samorządowych Ośrodków Pomocy Społecznej FORUM"
+    assert lewoc[0]["part"] == "sesja dobrych praktyk"
+    assert lewoc[0]["posts"] == f"dyrektor – {MOPS_SUW}"
+    # awards and mere attendance are not speaking
+    assert not any(r["name"] in {"Katarzyna Wilk", "Alina Sowa"} for r in rows)
+
+
+def test_officials_at_events_keeps_to_the_chosen_year(demo_store):
+    years = sorted({year(r["event"]) for r in records().values()})
+    assert len(years) > 5
+    everything = set()
+    for y in years:
+        rows = officials(demo_store, y)
+        # exactly that year's appearances: none from another year's events, none missing
+        assert keys(rows) == appearances(y) and len(rows) == len(appearances(y)), y
+        assert rows and all(r["date"][:4] == str(y) for r in rows), y
+        everything |= keys(rows)
+    # year by year, every appearance of the corpus once
+    assert everything == appearances(*years)
+    assert officials(demo_store, min(years) - 1) == []
+    # several years at once: the union, still in date order
+    both = officials(demo_store, 2016, 2017)
+    assert keys(both) == appearances(2016, 2017)
+    assert [r["date"] for r in both] == sorted(r["date"] for r in both)
+
+
+def test_officials_at_events_over_the_years(demo_store):
+    rows = officials(demo_store, *sorted({year(r["event"]) for r in records().values()}))
     wyrwicka = {r["date"][:4]: r["posts"] for r in rows if r["name"] == "Krystyna Wyrwicka"}
     assert wyrwicka == {"2016": "dyrektor – Departament Pomocy i Integracji Społecznej",
                         "2017": "dyrektor – Departament Pomocy Społecznej"}
     szymanska = {r["date"][:4]: r["posts"] for r in rows if r["name"] == "Joanna Szymańska"}
     assert szymanska["2016"] == f"zastępca dyrektora – {ROPS_BIA}"
     assert szymanska["2019"] == szymanska["2022"] == f"dyrektor – {ROPS_BIA}"
-
-    # a talk in a session is rolled up to its event, with the session named and its own date
     lewoc = [r for r in rows if r["name"] == "Leszek Lewoc"]
     assert [(r["date"], r["role"].rsplit("/", 1)[1]) for r in lewoc] == [
         ("2017-10-13", "presented"), ("2019-06-05", "opened"), ("2022-12-05", "presented"), ("2025-06-12", "presented")]
-    assert lewoc[0]["eventLabel"] == "XXVI Konferencja Stowarzyszenia Samorządowych Ośrodków Pomocy Społecznej FORUM"
-    assert lewoc[0]["part"] == "sesja dobrych praktyk"
     assert all(r["posts"] == f"dyrektor – {MOPS_SUW}" for r in lewoc)
     assert "part" not in lewoc[1]
-    # awards and mere attendance are not speaking
-    assert not any(r["name"] in {"Katarzyna Wilk", "Alina Sowa"} for r in rows)
 
 
 def test_letters_and_awards(demo_store):
