@@ -37,6 +37,10 @@ WRITE_CACHE_KB = 1024 * 1024
 #: limit, 2 GB here): pages come straight from the OS cache, shared by every thread's connection, where the
 #: 32 MB page cache of each holds only a sliver of a gigabyte index and a miss is a read() call.
 MMAP_BYTES = 16 * 1024 ** 3
+#: Pages of write-ahead log after which a bulk writer's commit folds it into the file (SQLite's
+#: default is 1,000: after every commit of an ingest batch, which dirties pages all over a big
+#: index; folding after several commits copies a page they all dirtied once).
+BULK_CHECKPOINT_PAGES = 256 * 1024
 _memory_ids = count()
 log = logging.getLogger(__name__)
 
@@ -179,6 +183,11 @@ class PageIndex:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def writing_in_bulk(self) -> None:
+        """This thread writes big batches (an ingest's indexer): its commits fold the log into the
+        file only after BULK_CHECKPOINT_PAGES (closing the index folds what is left)."""
+        self._own_connection().execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
 
     def apply(self, reports: Iterable[ReportRows], identities: dict[str, Identity] | None = None) -> None:
         """Upsert `identities`, replace each report's rows, recompute what they touched: at once."""

@@ -189,6 +189,7 @@ class Keeper:
         """Index the loads queued, those waiting together in one transaction: in a big index the
         rows of one batch land on pages all over its B-trees, and a transaction writes each page
         it dirtied once, however many of its rows it took."""
+        self.index.writing_in_bulk()
         while True:
             waiting = [self._queue.get()]
             while len(waiting) < INDEX_BATCHES:
