@@ -1,7 +1,7 @@
 """The SHACL shapes (ontology/shapes.ttl) compiled into plain Python checks over one report.
 
     plan = compile_shapes(shapes_graph())      # raises Unsupported for what is not compiled here
-    plan.first_failure(ReportIndex(triples))   # None: pySHACL would find no violation
+    plan.first_failure(plan.index(triples))    # None: pySHACL would find no violation
 
 The fast check (`service.validate_fast`) must never pass a report that pySHACL rejects; a report
 flagged here is re-validated by pySHACL, never rejected on this module's word. So every check
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Callable
 
 import pyoxigraph as ox
@@ -56,26 +57,30 @@ class Unsupported(ValueError):
 class ReportIndex:
     """The triples of one report (its graph and its identity quads), indexed for the checks.
 
-    Keys are (node, predicate IRI as str): strings hash and compare faster than pyoxigraph
-    terms. Only the predicates a plan reads are kept (`Plan.predicates`, `Plan.inverse`), and
+    `objects[node][predicate]`: the node's values; `subjects[node][predicate]`: the nodes that
+    point to it (for the inverse paths a plan reads); `instances[class]`: the nodes typed so.
+    Predicates are IRIs as str (strings hash and compare faster than pyoxigraph terms), and a
+    node's entries are found with one hash of the node, not one of a (node, predicate) pair per
+    lookup. Only the predicates a plan reads are kept (`Plan.predicates`, `Plan.inverse`), and
     rdf:type. Filled by `add` (the caller's one pass over the quads, `service.validate_fast`).
     """
-    __slots__ = ("objects", "subjects", "types", "instances", "subclass")
+    __slots__ = ("objects", "subjects", "instances", "subclass")
 
     def __init__(self) -> None:
         self.objects: dict = {}
         self.subjects: dict = {}
-        self.types: dict = {}
         self.instances: dict = {}
         self.subclass = False
 
+    def types(self, node):
+        return self.objects.get(node, _NO_NODE).get(_TYPE, _EMPTY)
+
     def values(self, focus, predicate: str, inverse: bool):
-        if inverse:
-            return self.subjects.get((focus, predicate), _EMPTY)
-        return self.objects.get((focus, predicate), _EMPTY)
+        return (self.subjects if inverse else self.objects).get(focus, _NO_NODE).get(predicate, _EMPTY)
 
 
 _EMPTY: frozenset = frozenset()
+_NO_NODE = MappingProxyType({})   # the entries of a node absent from the index
 
 # A check: (index, focus, value nodes) → True when pySHACL could report a violation.
 Check = Callable[[ReportIndex, object, object], bool]
@@ -122,9 +127,9 @@ class CompiledShape:
         for check in self.checks:
             if check(index, focus, values):
                 return True
-        objects, subjects = index.objects, index.subjects
+        objects = index.objects.get(focus, _NO_NODE)
         for predicate, inverse, on_empty, checks in self.grouped:
-            values = (subjects if inverse else objects).get((focus, predicate), _EMPTY)
+            values = (index.subjects.get(focus, _NO_NODE) if inverse else objects).get(predicate, _EMPTY)
             if not values and not on_empty:
                 continue
             for check in checks:
@@ -150,18 +155,28 @@ class Plan:
 
     def adder(self, index: ReportIndex):
         """add(subject, predicate IRI, object): puts one triple into `index` if the plan reads it."""
-        objects, subjects, types, instances = index.objects, index.subjects, index.types, index.instances
-        predicates, inverse = self.predicates, self.inverse
+        objects, subjects, instances = index.objects, index.subjects, index.instances
+        read, inverse = self.predicates | {_TYPE}, self.inverse
 
         def add(s, p: str, o) -> None:
-            if p == _TYPE:
-                types.setdefault(s, set()).add(o)
-                instances.setdefault(o, set()).add(s)
-                objects.setdefault((s, p), set()).add(o)
-            elif p in predicates:
-                objects.setdefault((s, p), set()).add(o)
+            if p in read:
+                entries = objects.get(s)
+                if entries is None:
+                    objects[s] = {p: {o}}
+                elif p in entries:
+                    entries[p].add(o)
+                else:
+                    entries[p] = {o}
+                if p == _TYPE:
+                    instances.setdefault(o, set()).add(s)
             if p in inverse:
-                subjects.setdefault((o, p), set()).add(s)
+                entries = subjects.get(o)
+                if entries is None:
+                    subjects[o] = {p: {s}}
+                elif p in entries:
+                    entries[p].add(s)
+                else:
+                    entries[p] = {s}
             if p == _SUBCLASS:
                 index.subclass = True
         return add
@@ -268,7 +283,7 @@ def _min_count(n: int) -> Check:
 def _class(cls) -> Check:
     def check(index, focus, values) -> bool:
         for v in values:
-            if isinstance(v, ox.Literal) or cls not in index.types.get(v, _EMPTY):
+            if isinstance(v, ox.Literal) or cls not in index.objects.get(v, _NO_NODE).get(_TYPE, _EMPTY):
                 return True
         return False
     return check
@@ -383,7 +398,7 @@ def _has_value(value) -> Check:
 
 def _equals(predicate) -> Check:
     def check(index, focus, values) -> bool:
-        return set(values) != index.objects.get((focus, predicate), _EMPTY)
+        return set(values) != index.objects.get(focus, _NO_NODE).get(predicate, _EMPTY)
     return check
 
 

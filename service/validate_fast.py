@@ -39,6 +39,7 @@ from service.validate import (
 log = logging.getLogger(__name__)
 
 _REPORT_CLASS = ox.NamedNode(str(SCHEMA_REPORT))
+_TYPE = RDF.type.value
 _GRAPH_VAR = "_report_graph"
 #: A SHACL SELECT this module can run inside GRAPH ?g: a plain projection and one group pattern.
 _SIMPLE_SELECT = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?(?:[?$]\w+\s+)+WHERE\s*\{(.*)\}\s*$",
@@ -58,10 +59,15 @@ class FastCheck:
     #: the classes those queries ask rdf:type for (None: any): other type quads stay out too
     sparql_types: frozenset | None = None
 
-    def for_sparql(self, p, o) -> bool:
-        """Whether a statement goes to the batch store the SPARQL constraints read."""
-        keep, types = self.sparql_predicates, self.sparql_types
-        return keep is None or (p in keep and (types is None or p != RDF.type or o in types))
+    def __post_init__(self) -> None:
+        # the predicates as str, as the index has them: a quad's predicate is hashed once
+        keep = None if self.sparql_predicates is None else frozenset(p.value for p in self.sparql_predicates)
+        object.__setattr__(self, "_keep", keep)
+
+    def for_sparql(self, p: str, o) -> bool:
+        """Whether a statement (predicate IRI `p`) goes to the batch store the SPARQL constraints read."""
+        keep, types = self._keep, self.sparql_types
+        return keep is None or (p in keep and (types is None or p != _TYPE or o in types))
 
 
 def _per_graph_query(constraint) -> str:
@@ -170,7 +176,7 @@ def flagged(reports: Mapping[str, Sequence[ox.Quad]], check=_SHAPES) -> dict[str
             problem = _add_quads(quads, own, _entities_graph_of(graph_iri), add, check.for_sparql, batch)
             if problem:
                 found.setdefault(graph_iri, problem)
-        if _REPORT_CLASS not in index.types.get(own, ()):
+        if _REPORT_CLASS not in index.types(own):
             found.setdefault(graph_iri, "no report node typed schema:Report")
         failure = plan.first_failure(index)
         if failure:
@@ -195,8 +201,9 @@ def _add_quads(quads, own, entities: str | None, add, for_sparql, batch: list) -
         if not mine and getattr(graph, "value", "") not in allowed:
             problem = problem or f"a statement in another graph {graph}"
             continue
-        add(s, p.value, o)
-        if for_sparql(p, o):
+        iri = p.value
+        add(s, iri, o)
+        if for_sparql(iri, o):
             batch.append(quad if mine else ox.Quad(s, p, o, own))
     return problem
 
@@ -207,14 +214,15 @@ def _add_mapped(mapped: Mapped, own, add, for_sparql, batch: list) -> None:
     keeps its statements as terms (`IdentityBlock.statements`), so a recurring entity's quads
     are not taken apart again."""
     for quad in mapped.own:
-        p, o = quad.predicate, quad.object
-        add(quad.subject, p.value, o)
+        p, o = quad.predicate.value, quad.object
+        add(quad.subject, p, o)
         if for_sparql(p, o):
             batch.append(quad)
     for block in mapped.blocks:
         for s, p, o in block.statements:
-            add(s, p.value, o)
-            if for_sparql(p, o):
+            iri = p.value
+            add(s, iri, o)
+            if for_sparql(iri, o):
                 batch.append(ox.Quad(s, p, o, own))
 
 
