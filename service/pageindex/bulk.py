@@ -24,7 +24,6 @@ import sqlite3
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
 from typing import Iterable
@@ -126,10 +125,9 @@ class BulkBuild:
                 with self.index.transaction() as conn:
                     if conn.execute("SELECT 1 FROM main.report LIMIT 1").fetchone():
                         raise RuntimeError("the index gained reports during a bulk build")
-                    with _indexes_made_after(conn):
-                        _put_identities(conn)
-                        _put_report_rows(conn)
-                        _count(conn)
+                    _put_identities(conn)
+                    _put_report_rows(conn)
+                    _count(conn)
             finally:
                 own.execute("DETACH DATABASE stage")
 
@@ -143,18 +141,6 @@ def _participations(reports: list[ReportRows]) -> list[tuple]:
         out += [(who, group_of(role), starts.get(event, ""), event, role, via, r.report)
                 for who, event, role, via in r.participations]
     return out
-
-
-@contextmanager
-def _indexes_made_after(conn):
-    """The tables' secondary indexes dropped, and made again once the rows are in: filled row by
-    row, each would be written in its own order, all over; made at the end, from sorted keys."""
-    indexes = conn.execute("SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX main."{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
 
 
 def _put_identities(conn) -> None:
