@@ -156,14 +156,13 @@ def ingest(store: Store, paths: Iterable[str | Path], *, base: str, validate: bo
     from service.ingest_batch import ingest_batched
     from service.ingest_prepare import worker_count
     from service.ontology import load_ontology
-    from service.pageindex.keeper import bulk_indexing, wait_for
+    from service.pageindex.keeper import wait_for
 
     load_ontology(store)
     sources = find_sources(paths)
     iterator = progress(sources) if progress else sources
-    with bulk_indexing(store, len(sources)):
-        outcomes = ingest_batched(store, iterator, base=base, validate=validate,
-                                  workers=worker_count(len(sources)) if workers is None else workers)
+    outcomes = ingest_batched(store, iterator, base=base, validate=validate,
+                              workers=worker_count(len(sources)) if workers is None else workers)
     wait_for(store)
     return outcomes
 

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import sys
 import subprocess
 import time
 
@@ -23,7 +22,7 @@ from service.mapping import map_record
 from service.pageindex import pages_for, read
 from service.pageindex.derive import fold
 from service.store import open_store
-from support import BASE, DEMO_RECORDS, DEMO_REPORTS, KG, ROOT
+from support import BASE, DEMO_RECORDS, DEMO_REPORTS, KG
 
 TABLES = ("entity", "word", "word_pair", "report", "mention", "event_fact", "event_link", "participation",
           "event", "event_facet", "facet_count", "kind_count")
@@ -426,131 +425,3 @@ def test_loads_waiting_for_the_indexer_are_indexed_together_as_one_by_one(tmp_pa
     store._page_keeper.rebuild()
     assert rows(pages) == kept
     store.close()
-
-
-def _corpus(target, size: int, seed: int):
-    """A synthetic corpus of `size` report records (bench/generate.py) beside the demo records."""
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(size), "--seed", str(seed),
-                    "--out", str(target)], check=True, stdout=subprocess.DEVNULL)
-    for path in DEMO_RECORDS.glob("*.json"):
-        shutil.copy(path, target / "records" / path.name)
-    return target / "records"
-
-
-def test_a_big_ingest_into_an_empty_index_puts_it_in_at_once_as_batch_by_batch(tmp_path, monkeypatch):
-    """An ingest of many reports into an index with no report stages the rows and puts them in
-    at the end; the index is the one kept batch by batch, and one rebuilt from the store."""
-    from service.pageindex import bulk, keeper as keeper_module
-    records = _corpus(tmp_path / "corpus", 150, seed=5)
-    built: list[int] = []
-    finish = bulk.BulkBuild.finish
-    monkeypatch.setattr(bulk.BulkBuild, "finish", lambda self: built.append(finish(self)) or built[-1])
-
-    def index_of(threshold: int) -> dict:
-        monkeypatch.setattr(keeper_module, "BULK_REPORTS", threshold)
-        store = open_store(":memory:")
-        pages = pages_for(store)
-        outcomes = ingest(store, [records], base=BASE, validate=False, workers=0)
-        assert all(o.ok for o in outcomes)
-        kept = rows(pages)
-        store._page_keeper.rebuild()
-        assert rows(pages) == kept
-        store.close()
-        kept["report"] = [row[:3] for row in kept["report"]]  # without the ingest stamp (a time)
-        return kept
-
-    batch_by_batch = index_of(10 ** 9)
-    assert built == []
-    at_once = index_of(1)
-    assert built == [163]  # every report, in one build
-    assert at_once == batch_by_batch
-    assert len(at_once["participation"]) > 1000 and len(at_once["word_pair"]) > 1000
-
-
-def test_a_report_loaded_again_during_a_bulk_build_ends_it_and_counts_in_its_last_form(tmp_path, monkeypatch):
-    from service.pageindex import keeper as keeper_module
-    monkeypatch.setattr(keeper_module, "BULK_REPORTS", 1)
-    paths = sorted(DEMO_RECORDS.glob("*.json"))
-    record = json.loads(paths[0].read_text(encoding="utf-8"))
-    record["organisations"] = record["organisations"][:1]
-    changed = tmp_path / paths[0].name
-    changed.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    store = open_store(":memory:")
-    pages = pages_for(store)
-    keeper = store._page_keeper
-    with keeper.bulk():
-        ingest(store, [DEMO_RECORDS], base=BASE, validate=False)
-        assert keeper._bulk is not None and pages.stamps() == {}  # staged, not in yet
-        ingest(store, [changed], base=BASE, validate=False)
-        assert keeper._bulk is None  # ended: the report again went the index's own way
-    kept = rows(pages)
-    assert len(kept["report"]) == len(paths)
-    keeper.rebuild()
-    assert rows(pages) == kept
-    store.close()
-
-
-def test_a_bulk_ingest_killed_midway_is_caught_up_at_the_next_opening(tmp_path):
-    records = _corpus(tmp_path / "corpus", 1_500, seed=11)
-    directory = tmp_path / "store"
-    process = subprocess.Popen([KG, "ingest", str(records), "--store", str(directory), "--no-validate"],
-                               env={**os.environ, "KG_BASE": BASE}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    stage = tmp_path / "store.pages.sqlite.bulk"
-    deadline = time.monotonic() + 60
-    while not stage.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # reports staged, some loaded into the store
-    process.send_signal(signal.SIGKILL)
-    process.wait(30)
-    assert stage.exists()
-    store = open_store(str(directory))
-    try:
-        pages = pages_for(store)
-        stamps = store._page_keeper.store_stamps()
-        assert stamps and pages.stamps() == stamps
-        assert not stage.exists()
-        kept = rows(pages)
-        store._page_keeper.rebuild()
-        assert rows(pages) == kept
-    finally:
-        store.close()
-
-
-def test_a_bulk_build_takes_the_last_names_and_a_posts_body_as_batch_by_batch():
-    """Rows the synthetic corpus never has: a post taking part (its body's rows), an entity
-    renamed between batches, a detail given only in the first batch, an entity the index held."""
-    from service.pageindex import PageIndex
-    from service.pageindex.bulk import BulkBuild
-    from service.pageindex.derive import Identity, ReportRows
-    body, post, event, person, theme = (f"{BASE}/id/organisation/urzad", f"{BASE}/id/post/wojewoda-urzad",
-                                        f"{BASE}/id/event/forum-2020-01-02", f"{BASE}/id/person/jan-nowak",
-                                        f"{BASE}/id/theme/ubostwo")
-    role = "https://w3id.org/konferencje-kg/role/honorary-patron"
-    batches = [
-        ([ReportRows(f"{BASE}/id/report/r1", title="Forum", issued="2020-01-03", stamp="t1",
-                     mentions={body, post, event, person, theme}, event_facts={event: {"start": "2020-01-02"}},
-                     event_links={(event, "theme", theme)}, participations={(post, event, role, "")})],
-         [Identity(body, "organisation", "Urząd Wojewódzki", "Voivode's Office"), Identity(event, "event", "Forum"),
-          Identity(post, "post", "wojewoda – Urząd", post_in=body), Identity(person, "person", "Jan Nowak")]),
-        ([ReportRows(f"{BASE}/id/report/r2", title="Forum, dzień drugi", issued="2020-01-04", stamp="t2",
-                     mentions={body, event, person}, event_facts={event: {"end": "2020-01-03"}})],
-         [Identity(body, "organisation", "Urząd Wojewódzki"), Identity(person, "person", "Jan Marek Nowak"),
-          Identity(post, "post", "wojewoda – Urząd")]),
-    ]
-    held = {theme: Identity(theme, "theme", "Ubóstwo i wykluczenie")}
-    renamed = {theme: Identity(theme, "theme", "Ubóstwo")}
-    one_by_one, at_once = PageIndex.open(":memory:"), PageIndex.open(":memory:")
-    for pages in (one_by_one, at_once):
-        pages.apply([], held)
-    one_by_one.apply([], renamed)
-    for reports, identities in batches:
-        one_by_one.apply(reports, {x.iri: x for x in identities})
-    build = BulkBuild(at_once)
-    build.add([], renamed.values())
-    for reports, identities in batches:
-        assert build.add(reports, identities)
-    assert not build.add(batches[0][0], [])  # a report staged before: not staged again
-    assert build.finish() == 2
-    assert rows(at_once) == rows(one_by_one)
-    assert read.appearances(at_once, body, limit=10, groups=("patronised",))
-    assert read.search(at_once, "ubostwo wykluczenie", limit=5) == []

@@ -25,7 +25,6 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from service.mapping import is_entities_graph
 from service.mapping.vocab import KG, THEME_SCHEME
-from service.pageindex.bulk import BulkBuild, discard_leftover
 from service.pageindex.derive import identities, report_rows
 from service.pageindex.index import VERSION, PageIndex
 from service.store import Store
@@ -39,9 +38,6 @@ SYNC_CHUNK = 500
 BACKGROUND_GRAPHS = 50
 #: Loaded batches the indexer thread may hold, and index in one transaction, while the store loads on.
 INDEX_BATCHES = 4
-#: Ingests of at least this many reports into an index with no report yet stage their rows and
-#: put them in at the end (service.pageindex.bulk).
-BULK_REPORTS = 1_000
 #: Seconds between checks that a remote store (which other processes may write) is unchanged.
 REMOTE_CHECK_INTERVAL = 30.0
 _opening = threading.Lock()
@@ -90,18 +86,6 @@ def is_report_graph(graph: str) -> bool:
     return REPORT_SEGMENT in graph
 
 
-@contextmanager
-def bulk_indexing(store: Store, reports: int):
-    """Around an ingest of `reports` reports: if they are many and the store's page index (if
-    open) holds no report yet, it is built once at the end rather than batch by batch."""
-    keeper = getattr(store, "_page_keeper", None)
-    if keeper is None or reports < BULK_REPORTS:
-        yield
-        return
-    with keeper.bulk():
-        yield
-
-
 def wait_for(store: Store) -> None:
     """Until the store's page index (if it has one open) holds every load so far."""
     keeper = getattr(store, "_page_keeper", None)
@@ -119,8 +103,6 @@ class Keeper:
         self._rebuilding = threading.Lock()
         self._queue: queue.Queue | None = None
         self._written: dict = {}  # iri → the Identity this keeper last wrote
-        self._bulk: BulkBuild | None = None  # rows staged for the end (see bulk)
-        discard_leftover(index)
 
     # --- the watcher ------------------------------------------------------------------------
 
@@ -179,12 +161,6 @@ class Keeper:
     def _apply(self, reports: list, found) -> None:
         """`found`: the Identities the written quads give."""
         idents = self._new_identities(found)
-        build = self._bulk
-        if build is not None:
-            if build.add(reports, idents.values()):
-                self._written.update(idents)
-                return
-            self._end_bulk()  # a report loaded again: the index's own way from here
         if reports or idents:
             self.index.apply(reports, idents)
             self._written.update(idents)  # only once they are in
@@ -235,30 +211,6 @@ class Keeper:
                 for _ in waiting:
                     self._queue.task_done()
 
-    @contextmanager
-    def bulk(self):
-        """Rows loaded meanwhile are staged and put in at the end, if the index has no report yet."""
-        self.wait()
-        if self._bulk is not None or self.index.connection().execute("SELECT 1 FROM report LIMIT 1").fetchone():
-            yield
-            return
-        self._bulk = BulkBuild(self.index)
-        try:
-            yield
-        finally:
-            self.wait()
-            self._end_bulk()
-
-    def _end_bulk(self) -> None:
-        build, self._bulk = self._bulk, None
-        if build is None:
-            return
-        try:
-            build.finish()
-        except Exception:  # the store has the reports; the next sync brings them in
-            log.exception("page index: the reports staged were not put in")
-            self._written.clear()
-
     def wait(self) -> None:
         """Until every load handed to the indexer thread is in the index."""
         if self._queue is not None:
@@ -267,19 +219,16 @@ class Keeper:
     def closed(self) -> None:
         """The store is closing: finish what the indexer holds, close the index."""
         self.wait()
-        self._end_bulk()
         self.index.close()
 
     def deleted(self, graph: str) -> None:
         if is_report_graph(graph):
             self.wait()
-            self._end_bulk()
             self.index.remove([graph])
 
     def updated(self) -> None:
         """Anything may have changed: rebuild (in the background when the index is big)."""
         self.wait()
-        self._end_bulk()
         self.index.set_meta("dirty", "1")
         if len(self.index.stamps()) <= 2_000:
             self.rebuild()
