@@ -160,23 +160,11 @@ class Plan:
 
         def add(s, p: str, o) -> None:
             if p in read:
-                entries = objects.get(s)
-                if entries is None:
-                    objects[s] = {p: {o}}
-                elif p in entries:
-                    entries[p].add(o)
-                else:
-                    entries[p] = {o}
+                objects.setdefault(s, {}).setdefault(p, set()).add(o)
                 if p == _TYPE:
                     instances.setdefault(o, set()).add(s)
             if p in inverse:
-                entries = subjects.get(o)
-                if entries is None:
-                    subjects[o] = {p: {s}}
-                elif p in entries:
-                    entries[p].add(s)
-                else:
-                    entries[p] = {s}
+                subjects.setdefault(o, {}).setdefault(p, set()).add(s)
             if p == _SUBCLASS:
                 index.subclass = True
         return add
@@ -283,7 +271,7 @@ def _min_count(n: int) -> Check:
 def _class(cls) -> Check:
     def check(index, focus, values) -> bool:
         for v in values:
-            if isinstance(v, ox.Literal) or cls not in index.objects.get(v, _NO_NODE).get(_TYPE, _EMPTY):
+            if isinstance(v, ox.Literal) or cls not in index.types(v):
                 return True
         return False
     return check

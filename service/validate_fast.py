@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Mapping, Sequence
 
 import pyoxigraph as ox
@@ -59,14 +59,14 @@ class FastCheck:
     #: the classes those queries ask rdf:type for (None: any): other type quads stay out too
     sparql_types: frozenset | None = None
 
-    def __post_init__(self) -> None:
-        # the predicates as str, as the index has them: a quad's predicate is hashed once
-        keep = None if self.sparql_predicates is None else frozenset(p.value for p in self.sparql_predicates)
-        object.__setattr__(self, "_keep", keep)
+    @cached_property
+    def _predicate_iris(self) -> frozenset | None:
+        """`sparql_predicates` as str, as the index has them: a quad's predicate is hashed once."""
+        return None if self.sparql_predicates is None else frozenset(p.value for p in self.sparql_predicates)
 
     def for_sparql(self, p: str, o) -> bool:
         """Whether a statement (predicate IRI `p`) goes to the batch store the SPARQL constraints read."""
-        keep, types = self._keep, self.sparql_types
+        keep, types = self._predicate_iris, self.sparql_types
         return keep is None or (p in keep and (types is None or p != _TYPE or o in types))
 
 
