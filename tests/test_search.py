@@ -47,8 +47,9 @@ def expected(pages: PageIndex, text: str, limit: int) -> list[str]:
     letters: a whole word) stands for the first SEARCH_FORMS indexed words it starts, and a name
     matches when it holds one of each; shortest names first; of the 2 × limit first matches (what
     search reads), those a report names, up to `limit`."""
-    entities = list(pages.connection().execute("SELECT iri, label, reports FROM entity"))
-    indexed = sorted({w for _iri, label, _n in entities for w in fold(label).split()})
+    entities = list(pages.connection().execute(
+        "SELECT e.id, t.iri, e.label, e.reports FROM entity e JOIN term t ON t.id = e.id"))
+    indexed = sorted({w for _id, _iri, label, _n in entities for w in fold(label).split()})
 
     def forms(word: str) -> set[str]:
         if len(word) < 3:
@@ -58,9 +59,9 @@ def expected(pages: PageIndex, text: str, limit: int) -> list[str]:
     wanted = [forms(w) for w in list(dict.fromkeys(fold(text).split()))[:8]]
     if not wanted:
         return []
-    hits = sorted((len(label), iri, n) for iri, label, n in entities
+    hits = sorted((len(label), id_, iri, n) for id_, iri, label, n in entities  # ties: the index's id order
                   if all(set(fold(label).split()) & f for f in wanted))
-    return [iri for _len, iri, n in hits[:2 * limit] if n > 0][:limit]
+    return [iri for _len, _id, iri, n in hits[:2 * limit] if n > 0][:limit]
 
 
 def query(rng: random.Random, words: list[str]) -> str:
@@ -77,7 +78,8 @@ def query(rng: random.Random, words: list[str]) -> str:
 
 
 def pairs_of_labels(pages: PageIndex) -> list[tuple]:
-    return sorted((a, b, len(label), iri) for iri, label in pages.connection().execute("SELECT iri, label FROM entity")
+    return sorted((a, b, len(label), iri) for iri, label in pages.connection().execute(
+                      "SELECT t.iri, e.label FROM entity e JOIN term t ON t.id = e.id")
                   for a, b in combinations(sorted(w for w in set(fold(label).split()) if len(w) > 2), 2))
 
 
@@ -96,7 +98,7 @@ def test_search_is_the_brute_force_filter_through_renames_and_removals(monkeypat
                 {person(i): Identity(person(i), "person", name(rng)) for i in range(PEOPLE)})
 
     def check() -> int:
-        assert sorted(pages.connection().execute("SELECT * FROM word_pair")) == pairs_of_labels(pages)
+        assert sorted(pages.resolved("word_pair")) == pairs_of_labels(pages)
         words = sorted({w for (w,) in pages.connection().execute("SELECT word FROM word")})
         found = 0
         for _ in range(QUERIES):

@@ -2,7 +2,8 @@
 cost grows with the rows a page shows (and with the events a chosen filter keeps), not with the
 graph: lists page by (sort key, IRI), events by (start, label), facets read precomputed counts,
 search walks the word (or word-pair) table shortest name first, an entity's appearances and
-reports page by date.
+reports page by date. IRIs go in and come out: the index's term ids stay in here (rows tied in
+an order's key come in the order of their ids, that is, the order the index first met them).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import heapq
 from dataclasses import dataclass
 
 from service.pageindex.derive import PAIR_WORD_MIN, fold
-from service.pageindex.index import GROUPS, PageIndex, rows_in
+from service.pageindex.index import GROUPS, IRI_FACETS, PageIndex, rows_in
 
 #: A query word with fewer index entries than this leads a search (its entries are read, the
 #: other words probed); when every word has more, their entries are merged instead.
@@ -39,38 +40,52 @@ def _label(row_label: str, row_label_en: str | None, lang: str) -> str:
     return row_label_en if lang == "en" and row_label_en else row_label
 
 
+def _id(conn, iri: str) -> int | None:
+    """The term id of an IRI (None: the index does not hold it)."""
+    row = conn.execute("SELECT id FROM term WHERE iri = ?", (iri,)).fetchone()
+    return row[0] if row else None
+
+
+def _iris(conn, ids) -> dict[int, str]:
+    """The IRI of each of these term ids."""
+    return dict(rows_in(conn, "SELECT id, iri FROM term WHERE id IN ({})", list(set(ids))))
+
+
 def kind_counts(index: PageIndex) -> dict[str, int]:
     return dict(index.connection().execute("SELECT kind, n FROM kind_count"))
 
 
-def entities(index: PageIndex, kind: str, *, limit: int, after: tuple[str, str] | None = None,
+def entities(index: PageIndex, kind: str, *, limit: int, after: tuple[str, int] | None = None,
              offset: int = 0, lang: str = "pl") -> list[Entry]:
-    """One page of a kind's entities in name order: after a (sort key, IRI), or from an offset."""
-    sql = "SELECT iri, label, label_en, reports, sort_key FROM entity WHERE kind = ? AND reports > 0"
+    """One page of a kind's entities in name order: after a `cursor`, or from an offset."""
+    sql = ("SELECT t.iri, e.label, e.label_en, e.reports, e.sort_key FROM entity e CROSS JOIN term t ON t.id = e.id "
+           "WHERE e.kind = ? AND e.reports > 0")
     params: list = [kind]
     if after:
-        sql += " AND (sort_key, iri) > (?, ?)"
+        sql += " AND (e.sort_key, e.id) > (?, ?)"
         params += list(after)
-    sql += " ORDER BY sort_key, iri LIMIT ? OFFSET ?"
+    sql += " ORDER BY e.sort_key, e.id LIMIT ? OFFSET ?"
     rows = index.connection().execute(sql, [*params, int(limit), 0 if after else int(offset)])
     return [Entry(iri, _label(label, en, lang), kind, reports, key) for iri, label, en, reports, key in rows]
 
 
 def labels(index: PageIndex, iris, lang: str = "pl") -> dict[str, str]:
-    rows = rows_in(index.connection(), "SELECT iri, label, label_en FROM entity WHERE iri IN ({})",
-                   list(dict.fromkeys(iris)))
+    rows = rows_in(index.connection(), "SELECT t.iri, e.label, e.label_en FROM term t CROSS JOIN entity e "
+                   "ON e.id = t.id WHERE t.iri IN ({})", list(dict.fromkeys(iris)))
     return {iri: _label(label, en, lang) for iri, label, en in rows}
 
 
 def posts_in(index: PageIndex, posts) -> dict[str, str | None]:
     """The body each of these posts is in (None: none), for the posts the index holds."""
-    rows = rows_in(index.connection(), "SELECT iri, post_in FROM entity WHERE iri IN ({})", list(dict.fromkeys(posts)))
+    rows = rows_in(index.connection(), "SELECT t.iri, b.iri FROM term t CROSS JOIN entity e ON e.id = t.id "
+                   "LEFT JOIN term b ON b.id = e.post_in WHERE t.iri IN ({})", list(dict.fromkeys(posts)))
     return dict(rows)
 
 
-def cursor(index: PageIndex, iri: str) -> tuple[str, str] | None:
-    """The (sort key, IRI) a list page ending with `iri` continues after."""
-    row = index.connection().execute("SELECT sort_key, iri FROM entity WHERE iri = ?", (iri,)).fetchone()
+def cursor(index: PageIndex, iri: str) -> tuple[str, int] | None:
+    """The (sort key, id) a list page ending with `iri` continues after."""
+    row = index.connection().execute("SELECT e.sort_key, e.id FROM term t CROSS JOIN entity e ON e.id = t.id "
+                                     "WHERE t.iri = ?", (iri,)).fetchone()
     return tuple(row) if row else None
 
 
@@ -85,22 +100,22 @@ def search(index: PageIndex, text: str, *, limit: int = 50, lang: str = "pl") ->
     if not all(forms.values()):
         return []
     sql, params = _matching_names(conn, words, forms)
-    found = [iri for _len, iri in conn.execute(sql, [*params, int(limit) * 2])]
+    found = [entity for _len, entity in conn.execute(sql, [*params, int(limit) * 2])]
     entries: list[Entry] = []
     start = 0
     while start < len(found) and len(entries) < limit:  # names of entities a report names, `limit` at a time
         part = found[start:start + int(limit)]
         start += len(part)
         rows = {r[0]: r for r in conn.execute(
-            f"SELECT iri, label, label_en, kind, reports FROM entity WHERE reports > 0 AND iri IN ({','.join('?' * len(part))})",
-            part)}
-        entries += [Entry(iri, _label(rows[iri][1], rows[iri][2], lang), rows[iri][3], rows[iri][4])
-                    for iri in part if iri in rows]
+            "SELECT e.id, t.iri, e.label, e.label_en, e.kind, e.reports FROM entity e CROSS JOIN term t ON t.id = e.id "
+            f"WHERE e.reports > 0 AND e.id IN ({_marks(part)})", part)}
+        entries += [Entry(rows[e][1], _label(rows[e][2], rows[e][3], lang), rows[e][4], rows[e][5])
+                    for e in part if e in rows]
     return entries[:limit]
 
 
 def _matching_names(conn, words: list[str], forms: dict[str, list[str]]) -> tuple[str, list]:
-    """SQL (its last parameter the LIMIT) for the (label length, IRI) of the names holding a form
+    """SQL (its last parameter the LIMIT) for the (label length, entity) of the names holding a form
     of every word, in that order, so that what is read does not grow with the index:
 
     One word: its entries in the word table. Several: if one of them has few entries (under
@@ -114,12 +129,12 @@ def _matching_names(conn, words: list[str], forms: dict[str, list[str]]) -> tupl
     order = sorted(words, key=lambda w: (counted.get(w, 0), words.index(w)))
     if len(words) == 1 or counted[order[0]] < SEARCH_FEW:  # the rarest word leads, the others are probed
         probes, params = _probes("w0", order[1:], forms)
-        return (f"SELECT DISTINCT w0.len, w0.iri FROM word w0 WHERE w0.word IN ({_marks(forms[order[0]])})"
-                f"{probes} ORDER BY w0.len, w0.iri LIMIT ?"), [*forms[order[0]], *params]
+        return (f"SELECT DISTINCT w0.len, w0.id FROM word w0 WHERE w0.word IN ({_marks(forms[order[0]])})"
+                f"{probes} ORDER BY w0.len, w0.id LIMIT ?"), [*forms[order[0]], *params]
     pair = _lead_pair(order, forms)
     if pair:
         return _pair_led(pair, [w for w in order if w not in pair], forms)
-    sql = " INTERSECT ".join(f"SELECT len, iri FROM word WHERE word IN ({_marks(forms[w])})" for w in order)
+    sql = " INTERSECT ".join(f"SELECT len, id FROM word WHERE word IN ({_marks(forms[w])})" for w in order)
     return sql + " ORDER BY 1, 2 LIMIT ?", [f for w in order for f in forms[w]]
 
 
@@ -142,10 +157,10 @@ def _pair_led(pair: tuple[str, str], others: list[str], forms: dict[str, list[st
     arms, params = [], []
     for a, b in sorted({tuple(sorted((a, b))) for a in forms[pair[0]] for b in forms[pair[1]]}):
         if a == b:
-            arms.append(f"SELECT x.len, x.iri FROM word x WHERE x.word = ?{probes}")
+            arms.append(f"SELECT x.len, x.id FROM word x WHERE x.word = ?{probes}")
             params += [a, *probed]
         else:
-            arms.append(f"SELECT x.len, x.iri FROM word_pair x WHERE x.a = ? AND x.b = ?{probes}")
+            arms.append(f"SELECT x.len, x.id FROM word_pair x WHERE x.a = ? AND x.b = ?{probes}")
             params += [a, b, *probed]
     return " UNION ".join(arms) + " ORDER BY 1, 2 LIMIT ?", params
 
@@ -155,7 +170,7 @@ def _probes(alias: str, words: list[str], forms: dict[str, list[str]]) -> tuple[
     sql, params = "", []
     for i, word in enumerate(words, 1):
         sql += (f" AND EXISTS (SELECT 1 FROM word w{i} WHERE w{i}.word IN ({_marks(forms[word])})"
-                f" AND w{i}.len = {alias}.len AND w{i}.iri = {alias}.iri)")
+                f" AND w{i}.len = {alias}.len AND w{i}.id = {alias}.id)")
         params += forms[word]
     return sql, params
 
@@ -189,10 +204,10 @@ def _matching(index: PageIndex, filters: dict[str, list[str]]) -> tuple[str, lis
     """SQL for the top-level events holding, for each chosen facet, one of its values. The facet
     whose values hold the fewest events (their counts are kept) is read; the others are probed
     by key for each of its events."""
-    chosen = [(facet, list(values)) for facet, values in filters.items() if values]
-    if not chosen:
-        return "SELECT iri FROM event WHERE top = 1", []
     conn = index.connection()
+    chosen = [(facet, _facet_keys(conn, facet, values)) for facet, values in filters.items() if values]
+    if not chosen:
+        return "SELECT id AS event FROM event WHERE top = 1", []
 
     def events_holding(item) -> int:
         facet, values = item
@@ -211,6 +226,23 @@ def _matching(index: PageIndex, filters: dict[str, list[str]]) -> tuple[str, lis
     return sql, params
 
 
+def _facet_keys(conn, facet: str, values) -> list:
+    """The index's keys of a facet's values: term ids for a facet of IRIs (those it holds; an
+    IRI it does not hold matches no event), the values themselves for the others."""
+    values = list(values)
+    if facet not in IRI_FACETS:
+        return values
+    return [key for (key,) in rows_in(conn, "SELECT id FROM term WHERE iri IN ({})", values)]
+
+
+def _facet_values(conn, facet: str, rows: list[tuple]) -> list[tuple[str, int]]:
+    """(key, n) rows of a facet with its values in place of the index's keys."""
+    if facet not in IRI_FACETS:
+        return rows
+    iris = _iris(conn, [key for key, _ in rows])
+    return [(iris[key], n) for key, n in rows]
+
+
 @dataclass
 class EventEntry:
     iri: str
@@ -222,13 +254,13 @@ class EventEntry:
 
 def events(index: PageIndex, filters: dict[str, list[str]], *, limit: int, offset: int = 0) -> list[EventEntry]:
     """Top-level events matching `filters`, latest first."""
-    sql = 'SELECT iri, label, start, "end", places FROM event WHERE top = 1'
+    sql = 'SELECT t.iri, e.label, e.start, e."end", e.places FROM event e CROSS JOIN term t ON t.id = e.id WHERE e.top = 1'
     params: list = []
     if any(filters.values()):  # from the matching events (CROSS JOIN keeps that order), then sorted
         matching, params = _matching(index, filters)
-        sql = (f'SELECT e.iri, e.label, e.start, e."end", e.places FROM ({matching}) AS m '
-               "CROSS JOIN event AS e ON e.iri = m.event WHERE e.top = 1")
-    sql += " ORDER BY start DESC, label, iri LIMIT ? OFFSET ?"
+        sql = (f'SELECT t.iri, e.label, e.start, e."end", e.places FROM ({matching}) AS m '
+               "CROSS JOIN event AS e ON e.id = m.event CROSS JOIN term t ON t.id = e.id WHERE e.top = 1")
+    sql += " ORDER BY e.start DESC, e.label, e.id LIMIT ? OFFSET ?"
     return [EventEntry(*row) for row in index.connection().execute(sql, [*params, int(limit), int(offset)])]
 
 
@@ -245,13 +277,14 @@ def facet_values(index: PageIndex, facet: str, filters: dict[str, list[str]], *,
     """(value, events) of one facet, most events first, counted under the other facets' filters."""
     others = {f: v for f, v in filters.items() if f != facet and v}
     cap = "" if limit is None else f" LIMIT {int(limit)}"
+    conn = index.connection()
     if not others:
         sql = f"SELECT value, n FROM facet_count WHERE facet = ? ORDER BY n DESC, value{cap}"
-        return list(index.connection().execute(sql, (facet,)))
+        return _facet_values(conn, facet, list(conn.execute(sql, (facet,))))
     matching, params = _matching(index, others)
     sql = (f"SELECT f.value, COUNT(*) AS n FROM ({matching}) AS m CROSS JOIN event_facet AS f "
            f"ON f.event = m.event AND f.facet = ? GROUP BY f.value ORDER BY n DESC, f.value{cap}")
-    return list(index.connection().execute(sql, [*params, facet]))
+    return _facet_values(conn, facet, list(conn.execute(sql, [*params, facet])))
 
 
 # --- one entity -------------------------------------------------------------------------------
@@ -269,13 +302,17 @@ def appearances(index: PageIndex, who: str, *, limit: int, offset: int = 0,
     """The events `who` took part in (a body: itself or through its posts), latest first, in
     these role groups: one index range per group, merged."""
     conn = index.connection()
+    entity = _id(conn, who)
+    if entity is None:
+        return []
     per_group = [list(conn.execute(
         "SELECT DISTINCT start, event, role, via FROM participation WHERE entity = ? AND grp = ? "
-        "ORDER BY start DESC, event DESC, role DESC, via DESC LIMIT ?", (who, group, int(limit) + int(offset))))
+        "ORDER BY start DESC, event DESC, role DESC, via DESC LIMIT ?", (entity, group, int(limit) + int(offset))))
         for group in groups]
     merged = heapq.merge(*per_group, key=lambda row: row, reverse=True)
     rows = list(merged)[int(offset):int(offset) + int(limit)]
-    return [Appearance(event, role, via, start) for start, event, role, via in rows]
+    iris = _iris(conn, [term for row in rows for term in row[1:] if term])
+    return [Appearance(iris[event], iris[role], iris[via] if via else "", start) for start, event, role, via in rows]
 
 
 def count_appearances(index: PageIndex, who: str, *, groups: tuple[str, ...] = GROUPS,
@@ -284,9 +321,12 @@ def count_appearances(index: PageIndex, who: str, *, groups: tuple[str, ...] = G
     "250+", not the exact number, for an entity named thousands of times)."""
     cap = COUNT_CAP if cap is None else cap
     conn = index.connection()
+    entity = _id(conn, who)
+    if entity is None:
+        return 0
     return sum(conn.execute(
         "SELECT COUNT(*) FROM (SELECT DISTINCT start, event, role, via FROM participation "
-        "WHERE entity = ? AND grp = ? LIMIT ?)", (who, group, int(cap) + 1)).fetchone()[0] for group in groups)
+        "WHERE entity = ? AND grp = ? LIMIT ?)", (entity, group, int(cap) + 1)).fetchone()[0] for group in groups)
 
 
 @dataclass
@@ -298,12 +338,15 @@ class ReportEntry:
 
 def reports_of(index: PageIndex, entity: str, *, limit: int, offset: int = 0) -> list[ReportEntry]:
     """The reports naming `entity`, latest first."""
-    rows = index.connection().execute(
-        "SELECT m.report, COALESCE(r.title, m.report), m.issued FROM mention m JOIN report r ON r.iri = m.report "
-        "WHERE m.entity = ? ORDER BY m.issued DESC, m.report DESC LIMIT ? OFFSET ?", (entity, int(limit), int(offset)))
+    conn = index.connection()
+    rows = conn.execute(
+        "SELECT t.iri, COALESCE(r.title, t.iri), m.issued FROM term e CROSS JOIN mention m ON m.entity = e.id "
+        "CROSS JOIN report r ON r.id = m.report CROSS JOIN term t ON t.id = m.report "
+        "WHERE e.iri = ? ORDER BY m.issued DESC, m.report DESC LIMIT ? OFFSET ?", (entity, int(limit), int(offset)))
     return [ReportEntry(*row) for row in rows]
 
 
 def count_reports(index: PageIndex, entity: str) -> int:
-    row = index.connection().execute("SELECT reports FROM entity WHERE iri = ?", (entity,)).fetchone()
+    row = index.connection().execute("SELECT e.reports FROM term t CROSS JOIN entity e ON e.id = t.id "
+                                     "WHERE t.iri = ?", (entity,)).fetchone()
     return row[0] if row else 0

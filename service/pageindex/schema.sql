@@ -6,26 +6,35 @@ PRAGMA journal_mode = WAL;
 
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 
+-- Every IRI the index holds, once; the other tables hold its id. Rows are a fraction of their
+-- size with IRIs in them (at 100k reports most of an ingest's cost was writing the pages its
+-- rows dirtied), and ids are given in order, so a new report's, event's or entity's rows go at
+-- the end of the tables keyed by it, not all over them. Ids are never reused.
+CREATE TABLE IF NOT EXISTS term (
+    id  INTEGER PRIMARY KEY,
+    iri TEXT NOT NULL UNIQUE
+);
+
 -- Entities with a page: their kind (an IRI segment: event, organisation, person, post, place,
 -- venue, report, theme), names, the body a post belongs to, and how many reports name them.
 CREATE TABLE IF NOT EXISTS entity (
-    iri      TEXT PRIMARY KEY,
+    id       INTEGER PRIMARY KEY,    -- its term
     kind     TEXT NOT NULL,
     label    TEXT NOT NULL,          -- the Polish (or untagged) preferred label
     label_en TEXT,
     sort_key TEXT NOT NULL,          -- the label folded (lower case, no diacritics): list order
-    post_in  TEXT,                   -- a post's organisation
+    post_in  INTEGER,                -- a post's organisation (a term)
     reports  INTEGER NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entity_list ON entity (kind, sort_key, iri) WHERE reports > 0;
+);
+CREATE INDEX IF NOT EXISTS entity_list ON entity (kind, sort_key, id) WHERE reports > 0;
 CREATE INDEX IF NOT EXISTS entity_posts ON entity (post_in) WHERE post_in IS NOT NULL;
 
 -- Search: each folded word of each label, with the label's length (shortest names first).
 CREATE TABLE IF NOT EXISTS word (
     word TEXT NOT NULL,
     len  INTEGER NOT NULL,
-    iri  TEXT NOT NULL,
-    PRIMARY KEY (word, len, iri)
+    id   INTEGER NOT NULL,           -- the entity
+    PRIMARY KEY (word, len, id)
 ) WITHOUT ROWID;
 
 -- Search: each pair of distinct folded words of each label, the lesser first (a < b), so that a
@@ -34,42 +43,43 @@ CREATE TABLE IF NOT EXISTS word_pair (
     a    TEXT NOT NULL,
     b    TEXT NOT NULL,
     len  INTEGER NOT NULL,
-    iri  TEXT NOT NULL,
-    PRIMARY KEY (a, b, len, iri)
+    id   INTEGER NOT NULL,
+    PRIMARY KEY (a, b, len, id)
 ) WITHOUT ROWID;
 
--- What each report states, row by row, so that replacing or removing a report is exact.
+-- What each report states, row by row, so that replacing or removing a report is exact. Every
+-- column named for an entity, event, report, role or value holds a term id.
 CREATE TABLE IF NOT EXISTS report (
-    iri    TEXT PRIMARY KEY,
+    id     INTEGER PRIMARY KEY,      -- its term
     title  TEXT,
     issued TEXT,
     stamp  TEXT                      -- its kg:ingested value: how sync tells changed reports
-) WITHOUT ROWID;
+);
 
 CREATE TABLE IF NOT EXISTS mention (
-    entity TEXT NOT NULL,
+    entity INTEGER NOT NULL,
     issued TEXT NOT NULL,            -- the report's date, so an entity's reports page by date
-    report TEXT NOT NULL,
+    report INTEGER NOT NULL,
     PRIMARY KEY (entity, issued, report)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mention_by_report ON mention (report);
 
 CREATE TABLE IF NOT EXISTS event_fact (
-    event  TEXT NOT NULL,
-    report TEXT NOT NULL,
+    event  INTEGER NOT NULL,
+    report INTEGER NOT NULL,
     start  TEXT,
     "end"  TEXT,
-    parent TEXT,
+    parent INTEGER,
     PRIMARY KEY (event, report)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_fact_by_report ON event_fact (report);
 
 -- An event's themes, locations, organisers and patrons as one report states them.
 CREATE TABLE IF NOT EXISTS event_link (
-    event  TEXT NOT NULL,
+    event  INTEGER NOT NULL,
     facet  TEXT NOT NULL,            -- theme, location, organiser, patron
-    value  TEXT NOT NULL,
-    report TEXT NOT NULL,
+    value  INTEGER NOT NULL,
+    report INTEGER NOT NULL,
     PRIMARY KEY (event, facet, value, report)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_link_by_report ON event_link (report);
@@ -78,41 +88,42 @@ CREATE INDEX IF NOT EXISTS event_link_by_report ON event_link (report);
 -- partnered, attended). `via`: the post through which a person was patron, or through which a
 -- body took part (a body's rows include its posts'). Pages read one (entity, group) by date.
 CREATE TABLE IF NOT EXISTS participation (
-    entity TEXT NOT NULL,
+    entity INTEGER NOT NULL,
     grp    TEXT NOT NULL,
     start  TEXT NOT NULL,            -- the event's start ('' unknown)
-    event  TEXT NOT NULL,
-    role   TEXT NOT NULL,
-    via    TEXT NOT NULL,            -- '' when none
-    report TEXT NOT NULL,
+    event  INTEGER NOT NULL,
+    role   INTEGER NOT NULL,
+    via    INTEGER NOT NULL,         -- 0 when none
+    report INTEGER NOT NULL,
     PRIMARY KEY (entity, grp, start, event, role, via, report)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS participation_by_report ON participation (report);
 
 -- Aggregates, recomputed for the events and entities each change touches.
 CREATE TABLE IF NOT EXISTS event (
-    iri    TEXT PRIMARY KEY,
+    id     INTEGER PRIMARY KEY,      -- its term
     label  TEXT NOT NULL,
     start  TEXT,
     "end"  TEXT,
     places TEXT NOT NULL DEFAULT '',
     top    INTEGER NOT NULL          -- 1 unless part of another event
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS event_order ON event (top, start DESC, label, iri);
+);
+CREATE INDEX IF NOT EXISTS event_order ON event (top, start DESC, label, id);
 
 -- The facet values of each top-level event (year, month, theme, place, voivodeship, organiser,
--- patron), and how many events hold each value.
+-- patron), and how many events hold each value. A value is text (a year, a month, a
+-- voivodeship) or a term id (the others): the column has no type, so each keeps its own.
 CREATE TABLE IF NOT EXISTS event_facet (
     facet TEXT NOT NULL,
-    value TEXT NOT NULL,
-    event TEXT NOT NULL,
+    value      NOT NULL,
+    event INTEGER NOT NULL,
     PRIMARY KEY (facet, value, event)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_facet_by_event ON event_facet (event);
 
 CREATE TABLE IF NOT EXISTS facet_count (
     facet TEXT NOT NULL,
-    value TEXT NOT NULL,
+    value      NOT NULL,
     n     INTEGER NOT NULL,
     PRIMARY KEY (facet, value)
 ) WITHOUT ROWID;

@@ -85,7 +85,7 @@ class Row:
     note: str = ""
 
 
-def entities(pages: PageIndex, kind: Kind, *, limit: int, offset: int = 0, after: tuple[str, str] | None = None,
+def entities(pages: PageIndex, kind: Kind, *, limit: int, offset: int = 0, after: tuple[str, int] | None = None,
              lang: str = "pl") -> list[Row]:
     """A page of the kind's list in name order (with each entity's number of reports); `after`
     is the last row's (sort key, IRI) of the page before."""
