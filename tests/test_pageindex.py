@@ -119,6 +119,12 @@ SELECT ?v (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a schema:Event ; schema:organiz
     assert read.count_events(pages, {"organiser": [organiser]}) == max(expected.values(), default=0) or expected
     years = dict(read.facet_values(pages, "year", {}, limit=None))
     assert sum(years.values()) >= len([e for e in listed if e.start])
+    # a value the index does not hold keeps no event, alone or beside one it holds
+    unknown = f"{BASE}/id/organisation/nowhere-known"
+    for filters in ({"organiser": [unknown]}, {"organiser": [unknown], "theme": [next(iter(expected))]}):
+        assert read.events(pages, filters, limit=10) == [] and read.count_events(pages, filters) == 0
+        assert read.facet_values(pages, "year", filters, limit=None) == []
+    assert read.count_events(pages, {"organiser": [unknown, organiser]}) == read.count_events(pages, {"organiser": [organiser]})
 
 
 def test_appearances_are_the_graphs(loaded):

@@ -208,6 +208,8 @@ def _matching(index: PageIndex, filters: dict[str, list[str]]) -> tuple[str, lis
     chosen = [(facet, _facet_keys(conn, facet, values)) for facet, values in filters.items() if values]
     if not chosen:
         return "SELECT id AS event FROM event WHERE top = 1", []
+    if not all(keys for _facet, keys in chosen):  # a facet of none but IRIs the index does not hold
+        return "SELECT NULL AS event WHERE 0", []
 
     def events_holding(item) -> int:
         facet, values = item
