@@ -223,6 +223,39 @@ def test_batches_store_what_reports_one_by_one_store(store, tmp_path):
     one_by_one.close()
 
 
+class CountingLoads(EmbeddedStore):
+    """An embedded store that notes the quads (lines) each batch load hands it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.loads: list[int] = []
+
+    def load_nquads(self, graphs, shared=b"", *, derived=None, identities=None):
+        self.loads.append(sum(part.count(b"\n") for part in [*graphs.values(), shared]))
+        super().load_nquads(graphs, shared, derived=derived, identities=identities)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_batch_loads_up_to_its_size_counting_each_identity_block_once(tmp_path, workers):
+    """A batch is cut by the quads it loads (a block handed over before loads nothing again):
+    none goes over the size, and a batch is cut only when the next report would not fit."""
+    from service.ingest_batch import FIRST_BATCH_QUADS, ingest_batched
+    records = tmp_path / "records"
+    records.mkdir()
+    for copy in ("a", "b", "c"):  # the later copies name the first's entities: blocks by digest
+        for path in sorted(DEMO_RECORDS.glob("*.json")):
+            shutil.copy(path, records / f"{copy}-{path.name}")
+    store = CountingLoads(tmp_path / "store")
+    size = 3000
+    outcomes = ingest_batched(store, find_sources([records]), base=BASE, batch_quads=size, workers=workers)
+    assert all(o.ok for o in outcomes)
+    limits = [min(FIRST_BATCH_QUADS * 2 ** i, size) for i in range(len(store.loads))]  # each twice the last
+    assert limits[-1] == size and all(n <= limit for n, limit in zip(store.loads, limits)), store.loads
+    largest = max(o.quads for o in outcomes)
+    assert all(n > limit - largest for n, limit in zip(store.loads[:-1], limits)), store.loads
+    store.close()
+
+
 class FirstLoadFails(EmbeddedStore):
     """An embedded store whose first batch load fails as a full disk would."""
     failed = False
