@@ -1,6 +1,6 @@
 """What pages ask the page index. Every question is answered from an index in key order, so its
 cost grows with the rows a page shows (and with the events a chosen filter keeps), not with the
-graph: lists page by (sort key, IRI), events by (start, label), facets read precomputed counts,
+graph: lists page by (sort key, id), events by (start, label), facets read precomputed counts,
 search walks the word (or word-pair) table shortest name first, an entity's appearances and
 reports page by date. IRIs go in and come out: the index's term ids stay in here (rows tied in
 an order's key come in the order of their ids, that is, the order the index first met them).
