@@ -15,7 +15,6 @@ whose batch failed to load is kept here and loaded with the next batch that name
 """
 from __future__ import annotations
 
-from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Iterable
 
@@ -29,9 +28,6 @@ from service.store import Store
 #: ingestion, and near it, since every ingestion adds files for RocksDB to merge (the 100k
 #: corpus's 26.8M quads loaded 400k at a time took 370.6 CPU s, 990k at a time 334.6).
 BATCH_QUADS = 900_000
-#: Batches handed to the loader thread and not loaded yet, at most (one loading, one waiting):
-#: reports are taken from the preparing worker meanwhile, which would otherwise wait too.
-LOADS_AHEAD = 2
 #: The first batch's size; each next batch is twice the last, up to BATCH_QUADS, so the first
 #: reports are in the store (and readable) at once, and big corpora still load in big batches.
 FIRST_BATCH_QUADS = 1_000
@@ -58,10 +54,7 @@ def _blocks(batch: Iterable[Prepared], lost: dict[bytes, Block]) -> dict[bytes, 
     return blocks
 
 
-def _load(store: Store, batch: dict[str, Prepared], lost: dict[bytes, Block]) -> None:
-    """Load a batch with its identity blocks (on the loader thread, batch after batch: the blocks
-    of a batch that failed are known when the next one chooses its own)."""
-    blocks = _blocks(batch.values(), lost)
+def _load(store: Store, batch: dict[str, Prepared], blocks: dict[bytes, Block], lost: dict[bytes, Block]) -> None:
     try:
         store.load_nquads({graph: p.nquads for graph, p in batch.items()},
                           b"".join(block.nquads for block in blocks.values()),
@@ -78,18 +71,9 @@ def _load(store: Store, batch: dict[str, Prepared], lost: dict[bytes, Block]) ->
 
 
 def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, validate: bool = True,
-                   batch_quads: int = BATCH_QUADS, workers: int = 0, total: int | None = None) -> list[Outcome]:
+                   batch_quads: int = BATCH_QUADS, workers: int = 0) -> list[Outcome]:
     """Prepare (in `workers` worker processes, or here: service.ingest_prepare) and load every
-    source; the outcomes in source order.
-
-    Batches double from FIRST_BATCH_QUADS up to `batch_quads`, and when the number of sources is
-    known (`total`, or their len), they halve towards the end: a batch goes once it holds as many
-    quads as the reports still to come are likely to bring. So the last reports are loaded and
-    indexed in small batches while the others are prepared, not in one big batch after them all
-    (with 10k reports the store loaded and indexed the last 4,000 for 11.5 s after preparing
-    ended)."""
-    if total is None and hasattr(sources, "__len__"):
-        total = len(sources)
+    source; the outcomes in source order."""
     outcomes: list[Outcome] = []
     batch: dict[str, Prepared] = {}
     size = 0
@@ -97,32 +81,30 @@ def ingest_batched(store: Store, sources: Iterable[Source], *, base: str, valida
     lost: dict[bytes, Block] = {}  # identity blocks of batches that failed to load
     in_batch: set[bytes] = set()  # the digests of the identity blocks the batch has
     with collecting_less(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
-        loading: deque[Future] = deque()  # batches handed to the loader thread, in order
+        running: Future | None = None
 
         def flush() -> None:
-            nonlocal batch, size, limit
-            if batch:
-                loading.append(loader.submit(_load, store, batch, lost))
-            while len(loading) > LOADS_AHEAD or (loading and not batch):  # at the end: all of them
-                loading.popleft().result()
+            nonlocal running, batch, size, limit
+            if running is not None:
+                running.result()  # before choosing blocks: a failed batch's blocks are lost
+            running = loader.submit(_load, store, batch, _blocks(batch.values(), lost), lost) if batch else None
             batch, size = {}, 0
             in_batch.clear()
             limit = min(limit * 2, batch_quads)
 
-        added = ok = 0  # quads added and reports loaded so far: what a report brings on average
-        for seen, report in enumerate(prepared(sources, base=base, validate=validate, workers=workers), 1):
+        for report in prepared(sources, base=base, validate=validate, workers=workers):
             outcome = report.outcome
             outcomes.append(outcome)
-            if outcome.ok:
+            if not outcome.ok:
+                continue
+            quads = _quads_added(report, in_batch)
+            if outcome.graph in batch or (batch and size + quads > limit):
+                flush()
                 quads = _quads_added(report, in_batch)
-                if outcome.graph in batch or (batch and size + quads > limit):
-                    flush()
-                    quads = _quads_added(report, in_batch)
-                batch[outcome.graph] = report
-                in_batch.update(report.identity)
-                size += quads
-                added, ok = added + quads, ok + 1
-            if total is not None and batch and size >= (total - seen) * added / ok:
-                flush()  # as much as is still to come: the batches halve towards the end
+            batch[outcome.graph] = report
+            in_batch.update(report.identity)
+            size += quads
         flush()
+        if running is not None:
+            running.result()
     return outcomes

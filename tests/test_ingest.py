@@ -247,34 +247,12 @@ def test_a_batch_loads_up_to_its_size_counting_each_identity_block_once(tmp_path
             shutil.copy(path, records / f"{copy}-{path.name}")
     store = CountingLoads(tmp_path / "store")
     size = 3000
-    sources = iter(find_sources([records]))  # how many there are unknown: no batches halving at the end
-    outcomes = ingest_batched(store, sources, base=BASE, batch_quads=size, workers=workers)
+    outcomes = ingest_batched(store, find_sources([records]), base=BASE, batch_quads=size, workers=workers)
     assert all(o.ok for o in outcomes)
     limits = [min(FIRST_BATCH_QUADS * 2 ** i, size) for i in range(len(store.loads))]  # each twice the last
     assert limits[-1] == size and all(n <= limit for n, limit in zip(store.loads, limits)), store.loads
     largest = max(o.quads for o in outcomes)
     assert all(n > limit - largest for n, limit in zip(store.loads[:-1], limits)), store.loads
-    store.close()
-
-
-def test_the_last_batches_halve_when_the_number_of_reports_is_known(tmp_path):
-    """Given a list of sources, the batches grow as before and then shrink, each about half of
-    what is left, down to a batch of the last report alone; the store holds every report."""
-    from service.ingest_batch import ingest_batched
-    records = tmp_path / "records"
-    records.mkdir()
-    for copy in ("a", "b", "c", "d"):
-        for path in sorted(DEMO_RECORDS.glob("*.json")):
-            shutil.copy(path, records / f"{copy}-{path.name}")
-    sources = find_sources([records])
-    store = CountingLoads(tmp_path / "store")
-    outcomes = ingest_batched(store, sources, base=BASE, batch_quads=6000)
-    assert all(o.ok for o in outcomes) and len(store.named_graphs()) >= len(sources)
-    loads = store.loads
-    peak = loads.index(max(loads))
-    assert peak < len(loads) - 3, loads
-    assert loads[-1] <= max(o.quads for o in outcomes), loads  # one report
-    assert all(later <= earlier for earlier, later in zip(loads[peak:], loads[peak + 1:])), loads
     store.close()
 
 
