@@ -168,4 +168,9 @@ def label_pairs(label: str) -> list[tuple[str, str]]:
     """Each pair of distinct folded words of a label (of PAIR_WORD_MIN letters or more), the lesser
     first, for the word-pair table: a search of two common words reads the names holding both,
     not every name holding either."""
-    return list(combinations(sorted(w for w in label_words(label) if len(w) >= PAIR_WORD_MIN), 2))
+    return word_pairs(label_words(label))
+
+
+def word_pairs(words: Iterable[str]) -> list[tuple[str, str]]:
+    """`label_pairs` of a label's words (`label_words`), for a caller that has them already."""
+    return list(combinations(sorted(w for w in words if len(w) >= PAIR_WORD_MIN), 2))

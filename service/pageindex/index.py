@@ -20,7 +20,7 @@ from itertools import count
 from pathlib import Path
 from typing import Iterable
 
-from service.pageindex.derive import Identity, ReportRows, fold, label_pairs, label_words
+from service.pageindex.derive import Identity, ReportRows, fold, label_words, word_pairs
 
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 #: Changes whenever what the rows mean changes: an index of another version is emptied when
@@ -223,7 +223,7 @@ class PageIndex:
     def remove(self, reports: Iterable[str]) -> None:
         """Forget what these reports stated (their entities stay, with fewer reports)."""
         with self.transaction() as conn:
-            found = list(_known_terms(conn, list(reports)).values())
+            found = list(known_terms(conn, list(reports)).values())
             self._change(conn, {}, dropped=found, added=[], forgotten=found)
 
     @staticmethod
@@ -314,18 +314,18 @@ def _iris_of(reports: list[ReportRows], identities: list[Identity]) -> set[str]:
     return iris
 
 
-def _known_terms(conn, iris: list[str]) -> dict[str, int]:
+def known_terms(conn, iris: list[str]) -> dict[str, int]:
     """The term ids of those of `iris` the index holds."""
     return dict(rows_in(conn, "SELECT iri, id FROM term WHERE iri IN ({})", iris))
 
 
 def _term_ids(conn, iris: set[str]) -> dict[str, int]:
     """The term id of each of `iris`, new ones given the next ids (in IRI order)."""
-    ids = _known_terms(conn, list(iris))
+    ids = known_terms(conn, list(iris))
     new = sorted(iris.difference(ids))
     if new:
         conn.executemany("INSERT INTO term (iri) VALUES (?)", ((iri,) for iri in new))
-        ids.update(_known_terms(conn, new))
+        ids.update(known_terms(conn, new))
     return ids
 
 
@@ -445,26 +445,28 @@ def _forget_entity(conn, entity: int) -> None:
         conn.execute("DELETE FROM entity WHERE id = ?", (entity,))
 
 
-def _word_rows(labelled: list[tuple[int, str]]) -> list[tuple]:
-    """The word-table rows of these (entity, label)s."""
-    return [(w, len(label), entity) for entity, label in labelled for w in label_words(label)]
-
-
-def _pair_rows(labelled: Iterable[tuple[int, str]]) -> list[tuple]:
-    """The word-pair rows of these (entity, label)s."""
-    return [(a, b, len(label), entity) for entity, label in labelled for a, b in label_pairs(label)]
+def _name_rows(labelled: Iterable[tuple[int, str]]) -> tuple[list[tuple], list[tuple]]:
+    """The word-table and word-pair-table rows of these (entity, label)s, each label folded once."""
+    words, pairs = [], []
+    for entity, label in labelled:
+        folded, length = label_words(label), len(label)
+        words += [(w, length, entity) for w in folded]
+        pairs += [(a, b, length, entity) for a, b in word_pairs(folded)]
+    return words, pairs
 
 
 def _index_names(conn, labelled: list[tuple[int, str]]) -> None:
     """Make these (entity, label)s found by search: their words and their pairs of words."""
-    conn.executemany("INSERT OR IGNORE INTO word VALUES (?, ?, ?)", _word_rows(labelled))
-    conn.executemany("INSERT OR IGNORE INTO word_pair VALUES (?, ?, ?, ?)", _pair_rows(labelled))
+    words, pairs = _name_rows(labelled)
+    conn.executemany("INSERT OR IGNORE INTO word VALUES (?, ?, ?)", words)
+    conn.executemany("INSERT OR IGNORE INTO word_pair VALUES (?, ?, ?, ?)", pairs)
 
 
 def _unindex_names(conn, labelled: list[tuple[int, str]]) -> None:
     """Take these (entity, label)s out of search: the rows _index_names made, looked up by key."""
-    conn.executemany("DELETE FROM word WHERE word = ? AND len = ? AND id = ?", _word_rows(labelled))
-    conn.executemany("DELETE FROM word_pair WHERE a = ? AND b = ? AND len = ? AND id = ?", _pair_rows(labelled))
+    words, pairs = _name_rows(labelled)
+    conn.executemany("DELETE FROM word WHERE word = ? AND len = ? AND id = ?", words)
+    conn.executemany("DELETE FROM word_pair WHERE a = ? AND b = ? AND len = ? AND id = ?", pairs)
 
 
 def _adjust_facet_counts(conn, sign: int) -> None:
