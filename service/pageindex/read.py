@@ -11,7 +11,7 @@ import heapq
 from dataclasses import dataclass
 
 from service.pageindex.derive import PAIR_WORD_MIN, fold
-from service.pageindex.index import GROUPS, IRI_FACETS, PageIndex, rows_in
+from service.pageindex.index import GROUPS, IRI_FACETS, PageIndex, known_terms, rows_in
 
 #: A query word with fewer index entries than this leads a search (its entries are read, the
 #: other words probed); when every word has more, their entries are merged instead.
@@ -234,7 +234,7 @@ def _facet_keys(conn, facet: str, values) -> list:
     values = list(values)
     if facet not in IRI_FACETS:
         return values
-    return [key for (key,) in rows_in(conn, "SELECT id FROM term WHERE iri IN ({})", values)]
+    return list(known_terms(conn, values).values())
 
 
 def _facet_values(conn, facet: str, rows: list[tuple]) -> list[tuple[str, int]]:
