@@ -161,7 +161,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, base: str, validate: bo
     load_ontology(store)
     sources = find_sources(paths)
     iterator = progress(sources) if progress else sources
-    outcomes = ingest_batched(store, iterator, base=base, validate=validate,
+    outcomes = ingest_batched(store, iterator, base=base, validate=validate, total=len(sources),
                               workers=worker_count(len(sources)) if workers is None else workers)
     wait_for(store)
     return outcomes

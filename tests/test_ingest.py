@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -256,13 +257,52 @@ def test_a_batch_loads_up_to_its_size_counting_each_identity_block_once(tmp_path
     store.close()
 
 
+def test_the_last_batches_shrink_when_the_number_of_reports_is_known(tmp_path):
+    """Batches grow to their size, then near the end take half of what remains, so the last
+    load (which nothing overlaps) is small; every report is loaded."""
+    from service.ingest_batch import ingest_batched
+    records = tmp_path / "records"
+    records.mkdir()
+    for copy in ("a", "b", "c", "d"):
+        for path in sorted(DEMO_RECORDS.glob("*.json")):
+            shutil.copy(path, records / f"{copy}-{path.name}")
+    sources = find_sources([records])
+    size, floor = 3000, 300
+    store = CountingLoads(tmp_path / "store")
+    outcomes = ingest_batched(store, sources, base=BASE, batch_quads=size, total=len(sources),
+                              last_batch_quads=floor)
+    assert all(o.ok for o in outcomes)
+    loads = store.loads
+    peak = loads.index(max(loads))
+    assert max(loads) > size * 0.8 and all(n <= size for n in loads), loads
+    assert len(loads) > peak + 2 and loads[-1] < size / 4, loads  # shrinking after the biggest
+    same = CountingLoads(tmp_path / "unknown")
+    assert all(o.ok for o in ingest_batched(same, sources, base=BASE, batch_quads=size))
+    assert same.loads[-2] > size * 0.8, same.loads  # total unknown: full batches to the end
+    assert dataset(store) == dataset(same)
+    store.close()
+    same.close()
+
+
+def test_next_limit_doubles_then_halves_what_remains():
+    from service.ingest_batch import next_limit
+    assert next_limit(1_000, 900_000, None, 32_000) == 2_000
+    assert next_limit(900_000, 900_000, None, 32_000) == 900_000
+    assert next_limit(900_000, 900_000, 1_000_000, 32_000) == 500_000
+    assert next_limit(500_000, 900_000, 400_000, 32_000) == 200_000
+    assert next_limit(200_000, 900_000, 10_000, 32_000) == 32_000
+    assert next_limit(1_000, 900_000, 10_000, 32_000) == 2_000  # still growing: never over twice the last
+
+
 class FirstLoadFails(EmbeddedStore):
-    """An embedded store whose first batch load fails as a full disk would."""
+    """An embedded store whose first batch load fails as a full disk would, after a pause, so
+    that the next batch is already waiting for the loader when it fails."""
     failed = False
 
     def load_nquads(self, graphs, shared=b"", *, derived=None, identities=None):
         if not self.failed:
             self.failed = True
+            time.sleep(0.3)
             raise OSError("No space left on device")
         super().load_nquads(graphs, shared, derived=derived, identities=identities)
 
