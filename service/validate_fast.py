@@ -210,20 +210,18 @@ def _add_quads(quads, own, entities: str | None, add, for_sparql, batch: list) -
 
 def _add_mapped(mapped: Mapped, own, add, for_sparql, batch: list) -> None:
     """`_add_quads` for what the mapping gave, whose graphs are known: its own quads in the
-    report's graph (the first one checked), its identity blocks in the entities graph. A block
-    keeps its statements as terms (`IdentityBlock.statements`), so a recurring entity's quads
-    are not taken apart again."""
-    for quad in mapped.own:
-        p, o = quad.predicate.value, quad.object
-        add(quad.subject, p, o)
+    report's graph (the first one checked), its identity blocks in the entities graph. The
+    mapping keeps every statement's terms (`Mapped.statements`, `IdentityBlock.statements`), so
+    no quad is taken apart here, and a recurring entity's block is taken apart never."""
+    for quad, (s, _, o, p) in zip(mapped.own, mapped.statements):
+        add(s, p, o)
         if for_sparql(p, o):
             batch.append(quad)
     for block in mapped.blocks:
-        for s, p, o in block.statements:
-            iri = p.value
-            add(s, iri, o)
-            if for_sparql(iri, o):
-                batch.append(ox.Quad(s, p, o, own))
+        for s, predicate, o, p in block.statements:
+            add(s, p, o)
+            if for_sparql(p, o):
+                batch.append(ox.Quad(s, predicate, o, own))
 
 
 def validate_batch(reports: Mapping[str, Sequence[ox.Quad]]) -> dict[str, list[Violation]]:

@@ -192,6 +192,18 @@ def test_the_split_by_graph_holds_every_quad_once():
     assert len(quads) == len(set(quads)) and set(quads) == set(quads.own) | {q for b in quads.blocks for q in b.quads}
 
 
+def test_the_statements_kept_are_the_quads_taken_apart():
+    """The fast check reads the terms the mapping kept, never the quads: they must be the same
+    statements, in the same order, for the report's own quads and for every identity block."""
+    def apart(quads):
+        return [(q.subject, q.predicate, q.object, q.predicate.value) for q in quads]
+
+    quads = map_record(record(), name="r", base=BASE)
+    assert quads.statements == apart(quads.own)
+    assert all(list(block.statements) == apart(block.quads) for block in quads.blocks)
+    assert any(b.subject.value.split("/id/")[1].startswith("event/") for b in quads.blocks)  # events' too
+
+
 def test_an_entity_gets_the_details_its_own_report_gives():
     """Identity statements are kept built between reports (the memo): a report naming a body
     without its abbreviation or place must not get those another report gave."""

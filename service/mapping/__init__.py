@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from service.mapping.identity import (
     Entity, IdentityBlock, block_digest, organisation_identity, person_identity, place_identity, post_identity,
+    statement,
 )
 from service.mapping.iris import entities_graph, entity_iri, is_entities_graph, report_iri
 from service.mapping.posts import is_post_name
@@ -70,14 +71,17 @@ def _text(value) -> str | None:
 class Mapped(list):
     """A report's quads (a list, each once), and the same split by graph: `own`, the report
     graph's; `blocks`, the identity statements, one `IdentityBlock` per entity (an entity named
-    with different details may have two)."""
+    with different details may have two). `statements`: the `own` quads' terms, in order, as
+    `IdentityBlock.statements` holds them (the fast check reads them, not the quads)."""
 
-    def __init__(self, own: list[Quad], blocks: list[IdentityBlock]):
+    def __init__(self, own: list[Quad], blocks: list[IdentityBlock], statements: list[tuple] | None = None):
         identity = [quad for block in blocks for quad in block.quads]
         if len({block.subject for block in blocks}) < len(blocks):  # overlapping blocks
             identity = list(dict.fromkeys(identity))
         super().__init__(own + identity)
         self.own, self.blocks = own, blocks
+        self.statements = statements if statements is not None else \
+            [statement(q.subject, q.predicate, q.object) for q in own]
 
 
 @dataclass
@@ -86,10 +90,11 @@ class _Writer:
     graph: NamedNode
     entities: NamedNode
     own: list[Quad] = field(default_factory=list)
+    statements: list[tuple] = field(default_factory=list)  # `own`'s, as `statement` gives them
     seen: set = field(default_factory=set)
     blocks: list[IdentityBlock] = field(default_factory=list)
     named: set = field(default_factory=set)   # the Entity objects put already
-    events: dict = field(default_factory=dict)  # event node → its identity quads
+    events: dict = field(default_factory=dict)  # event node → {its identity quad: its statement}
 
     def add(self, s, p, o) -> None:
         """A statement of the report: into the report's graph."""
@@ -97,13 +102,11 @@ class _Writer:
         if quad not in self.seen:
             self.seen.add(quad)
             self.own.append(quad)
+            self.statements.append(statement(s, p, o))
 
     def ident(self, s, p, o) -> None:
         """An identity statement of an event (other entities' come built: `_named`)."""
-        quads = self.events.setdefault(s, [])
-        quad = Quad(s, p, o, self.entities)
-        if quad not in quads:
-            quads.append(quad)
+        self.events.setdefault(s, {}).setdefault(Quad(s, p, o, self.entities), statement(s, p, o))
 
     def label(self, node, text: str) -> None:
         self.ident(node, SKOS.prefLabel, Literal(text, language="pl"))
@@ -122,8 +125,8 @@ class _Writer:
         return entity.node
 
     def mapped(self) -> Mapped:
-        events = [IdentityBlock(node, tuple(quads)) for node, quads in self.events.items()]
-        return Mapped(self.own, events + self.blocks)
+        events = [IdentityBlock(node, tuple(quads), tuple(quads.values())) for node, quads in self.events.items()]
+        return Mapped(self.own, events + self.blocks, self.statements)
 
     # entities -----------------------------------------------------------------------------
     def place(self, name: str, kind: str = "place") -> NamedNode:

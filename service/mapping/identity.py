@@ -28,15 +28,18 @@ class IdentityBlock:
     an entity named in many reports is serialised once per process."""
     __slots__ = ("subject", "quads", "_nquads", "_digest", "_statements")
 
-    def __init__(self, subject: NamedNode, quads: tuple[Quad, ...]):
+    def __init__(self, subject: NamedNode, quads: tuple[Quad, ...], statements: tuple[tuple, ...] | None = None):
+        """`statements`: the quads' `statements`, when the caller has their terms at hand."""
         self.subject, self.quads = subject, quads
-        self._nquads = self._digest = self._statements = None
+        self._nquads = self._digest = None
+        self._statements = statements
 
     @property
     def statements(self) -> tuple[tuple, ...]:
-        """The quads as (subject, predicate, object) terms, taken apart once."""
+        """The quads as (subject, predicate, object, predicate IRI) terms (the IRI a str), taken
+        apart once: the fast check reads them for every report that names the entity."""
         if self._statements is None:
-            self._statements = tuple((q.subject, q.predicate, q.object) for q in self.quads)
+            self._statements = tuple(statement(q.subject, q.predicate, q.object) for q in self.quads)
         return self._statements
 
     @property
@@ -51,6 +54,11 @@ class IdentityBlock:
         if self._digest is None:
             self._digest = block_digest(self.nquads)
         return self._digest
+
+
+def statement(s, p: NamedNode, o) -> tuple:
+    """A statement as `IdentityBlock.statements` and `Mapped.statements` hold it."""
+    return s, p, o, p.value
 
 
 def block_digest(nquads: bytes) -> bytes:
@@ -69,7 +77,10 @@ class Entity:
 def _identity(base: str, kind: str, key: str, statements, parts=()) -> Entity:
     node = entity_iri(base, kind, key)
     graph = entities_graph(base)
-    return Entity(node, IdentityBlock(node, tuple(Quad(node, p, o, graph) for p, o in statements(node))), parts)
+    pairs = tuple(statements(node))
+    block = IdentityBlock(node, tuple(Quad(node, p, o, graph) for p, o in pairs),
+                          tuple(statement(node, p, o) for p, o in pairs))
+    return Entity(node, block, parts)
 
 
 @lru_cache(maxsize=IDENTITY_MEMO)
