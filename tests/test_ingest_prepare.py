@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from pyoxigraph import RdfFormat, parse
@@ -41,8 +43,11 @@ def sources(tmp_path_factory):
 
 
 def test_a_worker_prepares_what_this_process_prepares(sources):
+    handover = Path(tempfile.gettempdir())
+    folders_before = set(handover.glob("kg-prepared-*"))
     here = list(prepared(sources, base=BASE, workers=0, chunk=7))
     there = list(prepared(sources, base=BASE, workers=1, chunk=7))
+    assert set(handover.glob("kg-prepared-*")) == folders_before  # the chunks' files are gone
     assert [p.outcome.source.name for p in there] == [s.name for s in sources]
     assert [(p.outcome.graph, p.outcome.error) for p in there] == [(p.outcome.graph, p.outcome.error) for p in here]
     assert [without_stamps(parse(p.nquads, format=RdfFormat.N_QUADS)) for p in there] == \
