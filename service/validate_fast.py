@@ -212,7 +212,7 @@ def _add_mapped(mapped: Mapped, own, add, for_sparql, batch: list) -> None:
     """`_add_quads` for what the mapping gave, whose graphs are known: its own quads in the
     report's graph (the first one checked), its identity blocks in the entities graph. The
     mapping keeps every statement's terms (`Mapped.statements`, `IdentityBlock.statements`), so
-    no quad is taken apart here, and a recurring entity's block is taken apart never."""
+    no quad is taken apart here, however often its entity recurs."""
     for quad, (s, _, o, p) in zip(mapped.own, mapped.statements):
         add(s, p, o)
         if for_sparql(p, o):
