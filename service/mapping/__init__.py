@@ -74,14 +74,12 @@ class Mapped(list):
     with different details may have two). `statements`: the `own` quads' terms, in order, as
     `IdentityBlock.statements` holds them (the fast check reads them, not the quads)."""
 
-    def __init__(self, own: list[Quad], blocks: list[IdentityBlock], statements: list[tuple] | None = None):
+    def __init__(self, own: list[Quad], blocks: list[IdentityBlock], statements: list[tuple]):
         identity = [quad for block in blocks for quad in block.quads]
         if len({block.subject for block in blocks}) < len(blocks):  # overlapping blocks
             identity = list(dict.fromkeys(identity))
         super().__init__(own + identity)
-        self.own, self.blocks = own, blocks
-        self.statements = statements if statements is not None else \
-            [statement(q.subject, q.predicate, q.object) for q in own]
+        self.own, self.blocks, self.statements = own, blocks, statements
 
 
 @dataclass

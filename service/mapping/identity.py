@@ -26,21 +26,14 @@ IDENTITY_MEMO = 1 << 15
 class IdentityBlock:
     """One entity's identity quads (one subject, the entities graph), as N-Quads once asked for:
     an entity named in many reports is serialised once per process."""
-    __slots__ = ("subject", "quads", "_nquads", "_digest", "_statements")
+    __slots__ = ("subject", "quads", "statements", "_nquads", "_digest")
 
-    def __init__(self, subject: NamedNode, quads: tuple[Quad, ...], statements: tuple[tuple, ...] | None = None):
-        """`statements`: the quads' `statements`, when the caller has their terms at hand."""
-        self.subject, self.quads = subject, quads
+    def __init__(self, subject: NamedNode, quads: tuple[Quad, ...], statements: tuple[tuple, ...]):
+        """`statements`: the quads as `statement` gives them, in order, from the terms the caller
+        built them of (the fast check reads them for every report that names the entity, and
+        taking quads apart costs four pyoxigraph getters each)."""
+        self.subject, self.quads, self.statements = subject, quads, statements
         self._nquads = self._digest = None
-        self._statements = statements
-
-    @property
-    def statements(self) -> tuple[tuple, ...]:
-        """The quads as (subject, predicate, object, predicate IRI) terms (the IRI a str), taken
-        apart once: the fast check reads them for every report that names the entity."""
-        if self._statements is None:
-            self._statements = tuple(statement(q.subject, q.predicate, q.object) for q in self.quads)
-        return self._statements
 
     @property
     def nquads(self) -> bytes:
